@@ -1,0 +1,383 @@
+/* The line the kernel LOG target prints for a packet, rebuilt from a decoded
+ * NFLOG record. Format and order follow net/netfilter/nf_log_syslog.c
+ * (Linux 6.18): nf_log_dump_packet_common, dump_mac_header,
+ * dump_ipv4_packet, dump_ipv6_packet, nf_log_dump_{tcp,udp}_header and
+ * dump_arp_packet. "Max length" comments bound each part as the kernel's do.
+ */
+#include "nflog-text.h"
+
+#include "strbuf.h"
+
+enum { P_TCP = 6, P_UDP = 17, P_ICMP = 1, P_AH = 51, P_ESP = 50, P_ICMPV6 = 58, P_UDPLITE = 136 };
+
+/* Kernel convention: returns true when the line ends here (the caller then
+ * prints neither UID nor MARK). */
+static bool text_tcp(struct strbuf *sb, const struct nfd_l3 *l3, unsigned flags)
+{
+	const struct nfd_tcp *t = &l3->tcp;
+	static const struct {
+		uint8_t bit;
+		const char *name;
+	} names[] = {{NFD_TCP_CWR, "CWR "}, {NFD_TCP_ECE, "ECE "}, {NFD_TCP_URG, "URG "},
+		     {NFD_TCP_ACK, "ACK "}, {NFD_TCP_PSH, "PSH "}, {NFD_TCP_RST, "RST "},
+		     {NFD_TCP_SYN, "SYN "}, {NFD_TCP_FIN, "FIN "}};
+
+	sb_puts(sb, "PROTO=TCP ");
+	if (l3->fragment)
+		return false;
+	if (l3->l4 != NFD_L4_TCP) {
+		/* Max length: 25 "INCOMPLETE [65535 bytes] " */
+		sb_printf(sb, "INCOMPLETE [%zu bytes] ", l3->l4_avail);
+		return true;
+	}
+	sb_printf(sb, "SPT=%u DPT=%u ", t->sport, t->dport);
+	if (flags & NFT_TCPSEQ)
+		sb_printf(sb, "SEQ=%u ACK=%u ", t->seq, t->ack);
+	/* Linux >= 6.15 prints the AE bit (RFC 9768) by name and leaves the
+	 * other three reserved bits in RES, shifted as the flag word is. */
+	sb_printf(sb, "WINDOW=%u RES=0x%02x ", t->window, (unsigned)(t->res & 0x0e) << 2);
+	if (t->res & 0x01)
+		sb_puts(sb, "AE ");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (t->flags & names[i].bit)
+			sb_puts(sb, names[i].name);
+	sb_printf(sb, "URGP=%u ", t->urgp);
+	if ((flags & NFT_TCPOPT) && t->doff > 5) {
+		if (t->optlen < t->doff * 4 - 20) {
+			sb_puts(sb, "OPT (TRUNCATED)");
+			return true;
+		}
+		sb_puts(sb, "OPT (");
+		sb_hex(sb, t->opt, t->optlen, 0, true);
+		sb_puts(sb, ") ");
+	}
+	return false;
+}
+
+static bool text_udp(struct strbuf *sb, const struct nfd_l3 *l3)
+{
+	sb_puts(sb, l3->l4proto == P_UDP ? "PROTO=UDP " : "PROTO=UDPLITE ");
+	if (l3->fragment)
+		return false;
+	if (l3->l4 != NFD_L4_UDP) {
+		sb_printf(sb, "INCOMPLETE [%zu bytes] ", l3->l4_avail);
+		return true;
+	}
+	/* Max length: 30 "SPT=65535 DPT=65535 LEN=65535 " */
+	sb_printf(sb, "SPT=%u DPT=%u LEN=%u ", l3->udp.sport, l3->udp.dport, l3->udp.len);
+	return false;
+}
+
+static void text_ipv4(struct strbuf *sb, const struct nflog_record *r, const struct nfd_l3 *l3,
+		      bool outer, unsigned flags);
+static void text_ipv6(struct strbuf *sb, const struct nflog_record *r, const struct nfd_l3 *l3,
+		      bool outer, unsigned flags);
+
+static void text_inner(struct strbuf *sb, const struct nflog_record *r, unsigned flags)
+{
+	sb_puts(sb, "[");
+	if (r->pkt->inner.kind == NFD_L3_IPV4)
+		text_ipv4(sb, r, &r->pkt->inner, false, flags);
+	else
+		text_ipv6(sb, r, &r->pkt->inner, false, flags);
+	sb_puts(sb, "] ");
+}
+
+static void text_icmp(struct strbuf *sb, const struct nflog_record *r, const struct nfd_l3 *l3,
+		      bool outer, unsigned flags)
+{
+	const struct nfd_icmp *ic = &l3->icmp;
+
+	sb_puts(sb, "PROTO=ICMP ");
+	if (l3->fragment)
+		return;
+	if (l3->l4 != NFD_L4_ICMP) {
+		sb_printf(sb, "INCOMPLETE [%zu bytes] ", l3->l4_avail);
+		return;
+	}
+	/* Max length: 18 "TYPE=255 CODE=255 " */
+	sb_printf(sb, "TYPE=%u CODE=%u ", ic->type, ic->code);
+	if (ic->short_for_type) {
+		sb_printf(sb, "INCOMPLETE [%zu bytes] ", l3->l4_avail);
+		return;
+	}
+	if (ic->has_echo)
+		sb_printf(sb, "ID=%u SEQ=%u ", ic->echo_id, ic->echo_seq);
+	if (ic->has_param)
+		sb_printf(sb, "PARAMETER=%u ", ic->param);
+	if (ic->has_gateway) {
+		sb_puts(sb, "GATEWAY=");
+		sb_ipv4(sb, ic->gateway);
+		sb_puts(sb, " ");
+	}
+	if (outer && r->pkt->has_inner && ic->type != 12)
+		text_inner(sb, r, flags);
+	if (ic->has_mtu)
+		sb_printf(sb, "MTU=%u ", ic->mtu);
+}
+
+static void text_ipsec_v4(struct strbuf *sb, const struct nfd_l3 *l3)
+{
+	bool ah = l3->l4proto == P_AH;
+
+	/* the kernel skips AH fragments silently but names ESP ones */
+	if (ah && l3->fragment)
+		return;
+	sb_puts(sb, ah ? "PROTO=AH " : "PROTO=ESP ");
+	if (l3->fragment)
+		return;
+	if (l3->l4 != NFD_L4_IPSEC)
+		sb_printf(sb, "INCOMPLETE [%zu bytes] ", l3->l4_avail);
+	else
+		sb_printf(sb, "SPI=0x%x ", l3->spi);
+}
+
+static void text_trailer(struct strbuf *sb, const struct nflog_meta *m, unsigned flags)
+{
+	/* Max length: 31 "UID=4294967295 GID=4294967295 " */
+	if ((flags & NFT_UID) && (m->has & NFM_UID) && (m->has & NFM_GID))
+		sb_printf(sb, "UID=%u GID=%u ", m->uid, m->gid);
+	/* Max length: 16 "MARK=0xFFFFFFFF " */
+	if (m->mark)
+		sb_printf(sb, "MARK=0x%x ", m->mark);
+}
+
+static void text_ipv4(struct strbuf *sb, const struct nflog_record *r, const struct nfd_l3 *l3,
+		      bool outer, unsigned flags)
+{
+	const struct nfd_ipv4 *ip = &l3->v4;
+	bool ended = false;
+
+	if (!l3->hdr_ok) {
+		sb_puts(sb, "TRUNCATED");
+		return;
+	}
+	sb_puts(sb, "SRC=");
+	sb_ipv4(sb, ip->saddr);
+	sb_puts(sb, " DST=");
+	sb_ipv4(sb, ip->daddr);
+	/* Max length: 46 "LEN=65535 TOS=0xFF PREC=0xFF TTL=255 ID=65535 " */
+	sb_printf(sb, " LEN=%u TOS=0x%02X PREC=0x%02X TTL=%u ID=%u ", ip->totlen, ip->tos & 0x1e,
+		  ip->tos & 0xe0, ip->ttl, ip->id);
+	if (ip->frag & 0x8000)
+		sb_puts(sb, "CE ");
+	if (ip->frag & 0x4000)
+		sb_puts(sb, "DF ");
+	if (ip->frag & 0x2000)
+		sb_puts(sb, "MF ");
+	if (ip->frag & 0x1fff)
+		sb_printf(sb, "FRAG:%u ", ip->frag & 0x1fff);
+	if ((flags & NFT_IPOPT) && ip->ihl > 5) {
+		if (ip->optlen < ip->ihl * 4 - 20) {
+			sb_puts(sb, "TRUNCATED");
+			return;
+		}
+		sb_puts(sb, "OPT (");
+		sb_hex(sb, ip->opt, ip->optlen, 0, true);
+		sb_puts(sb, ") ");
+	}
+	switch (ip->proto) {
+	case P_TCP:
+		ended = text_tcp(sb, l3, flags);
+		break;
+	case P_UDP:
+	case P_UDPLITE:
+		ended = text_udp(sb, l3);
+		break;
+	case P_ICMP:
+		text_icmp(sb, r, l3, outer, flags);
+		break;
+	case P_AH:
+	case P_ESP:
+		text_ipsec_v4(sb, l3);
+		break;
+	default:
+		sb_printf(sb, "PROTO=%u ", ip->proto);
+		break;
+	}
+	if (outer && !ended)
+		text_trailer(sb, r->meta, flags);
+}
+
+/* Without the IPOPT flag only fragment headers print; ESP ends the line. */
+static bool text_v6_exthdrs(struct strbuf *sb, const struct nfd_l3 *l3)
+{
+	const struct nfd_ipv6 *ip = &l3->v6;
+
+	for (unsigned i = 0; i < ip->nexthdrs; i++) {
+		if (ip->exthdr[i] != 44)
+			continue;
+		sb_puts(sb, "FRAG:");
+		if (ip->walk == NFD_V6WALK_FRAG_TRUNC && i + 1 == ip->nexthdrs) {
+			sb_puts(sb, "TRUNCATED ");
+			return true;
+		}
+		sb_printf(sb, "%u %sID:%08x ", ip->fragoff, ip->frag_more ? "INCOMPLETE " : "",
+			  ip->fragid);
+	}
+	if (ip->walk == NFD_V6WALK_TRUNC && ip->nexthdrs < NFD_MAX_EXTHDR)
+		sb_puts(sb, "TRUNCATED");
+	return ip->walk != NFD_V6WALK_L4;
+}
+
+static bool text_icmpv6(struct strbuf *sb, const struct nflog_record *r, const struct nfd_l3 *l3,
+			bool outer, unsigned flags)
+{
+	const struct nfd_icmp *ic = &l3->icmp;
+
+	sb_puts(sb, "PROTO=ICMPv6 ");
+	if (l3->fragment)
+		return false;
+	if (l3->l4 != NFD_L4_ICMPV6) {
+		sb_printf(sb, "INCOMPLETE [%zu bytes] ", l3->l4_avail);
+		return true;
+	}
+	sb_printf(sb, "TYPE=%u CODE=%u ", ic->type, ic->code);
+	if (ic->has_echo)
+		sb_printf(sb, "ID=%u SEQ=%u ", ic->echo_id, ic->echo_seq);
+	if (ic->has_param)
+		sb_printf(sb, "POINTER=%08x ", ic->param);
+	if (outer && r->pkt->has_inner)
+		text_inner(sb, r, flags);
+	if (ic->type == 2)
+		sb_printf(sb, "MTU=%u ", ic->mtu);
+	return false;
+}
+
+static void text_ipv6(struct strbuf *sb, const struct nflog_record *r, const struct nfd_l3 *l3,
+		      bool outer, unsigned flags)
+{
+	const struct nfd_ipv6 *ip = &l3->v6;
+	bool ended;
+
+	if (!l3->hdr_ok) {
+		sb_puts(sb, "TRUNCATED");
+		return;
+	}
+	sb_puts(sb, "SRC=");
+	sb_ipv6_full(sb, ip->saddr);
+	sb_puts(sb, " DST=");
+	sb_ipv6_full(sb, ip->daddr);
+	/* Max length: 44 "LEN=65535 TC=255 HOPLIMIT=255 FLOWLBL=FFFFF " */
+	sb_printf(sb, " LEN=%u TC=%u HOPLIMIT=%u FLOWLBL=%u ", ip->payloadlen + 40u, ip->tclass,
+		  ip->hoplimit, ip->flowlabel);
+	if (text_v6_exthdrs(sb, l3))
+		return;
+	switch (l3->l4proto) {
+	case P_TCP:
+		ended = text_tcp(sb, l3, flags);
+		break;
+	case P_UDP:
+	case P_UDPLITE:
+		ended = text_udp(sb, l3);
+		break;
+	case P_ICMPV6:
+		ended = text_icmpv6(sb, r, l3, outer, flags);
+		break;
+	default:
+		sb_printf(sb, "PROTO=%u ", l3->l4proto);
+		ended = false;
+		break;
+	}
+	if (outer && !ended)
+		text_trailer(sb, r->meta, flags);
+}
+
+static void text_mac_decoded(struct strbuf *sb, const struct nflog_meta *m)
+{
+	const uint8_t *h = m->hwheader;
+
+	sb_puts(sb, "MACSRC=");
+	sb_hex(sb, h + 6, 6, ':', false);
+	sb_puts(sb, " MACDST=");
+	sb_hex(sb, h, 6, ':', false);
+	sb_puts(sb, " ");
+	if (m->has & NFM_VLAN)
+		sb_printf(sb, "VPROTO=%04x VID=%u ", m->vlan_proto, m->vlan_tci & 0x0fff);
+	sb_printf(sb, "MACPROTO=%04x ", (unsigned)(h[12] << 8 | h[13]));
+}
+
+/* dump_mac_header: the raw hardware header, or its decoded Ethernet form. */
+static void text_mac(struct strbuf *sb, const struct nflog_meta *m, unsigned flags)
+{
+	bool ether = (m->has & NFM_HWHEADER) && m->hwtype == 1 && m->hwheader_len >= 14;
+
+	if ((flags & NFT_MACDECODE) && ether) {
+		text_mac_decoded(sb, m);
+		return;
+	}
+	sb_puts(sb, "MAC=");
+	if (m->has & NFM_HWHEADER && m->hwheader_len)
+		sb_hex(sb, m->hwheader, m->hwheader_len, ':', false);
+	sb_puts(sb, " ");
+}
+
+static void text_arp(struct strbuf *sb, const struct nflog_record *r, unsigned flags)
+{
+	const struct nfd_l3 *l3 = &r->pkt->l3;
+	const struct nfd_arp *a = &l3->arp;
+
+	if (!l3->hdr_ok) {
+		sb_puts(sb, "TRUNCATED");
+		return;
+	}
+	if ((flags & NFT_MACDECODE) && (r->meta->has & NFM_HWHEADER) && r->meta->hwheader_len >= 14)
+		text_mac_decoded(sb, r->meta);
+	sb_printf(sb, "ARP HTYPE=%d PTYPE=0x%04x OPCODE=%d", a->hrd, a->pro, a->op);
+	if (a->hrd != 1 || a->hln != 6 || a->pln != 4)
+		return;
+	if (!a->has_addrs) {
+		sb_printf(sb, " INCOMPLETE [%zu bytes]", l3->len - 8);
+		return;
+	}
+	sb_puts(sb, " MACSRC=");
+	sb_hex(sb, a->sha, 6, ':', false);
+	sb_puts(sb, " IPSRC=");
+	sb_ipv4(sb, a->spa);
+	sb_puts(sb, " MACDST=");
+	sb_hex(sb, a->tha, 6, ':', false);
+	sb_puts(sb, " IPDST=");
+	sb_ipv4(sb, a->tpa);
+}
+
+size_t nflog_text(const struct nflog_record *r, unsigned flags, char *buf, size_t size)
+{
+	const struct nflog_meta *m = r->meta;
+	const struct nfd_packet *pkt = r->pkt;
+	struct strbuf sb;
+
+	sb_init(&sb, buf, size);
+	/* Max length: 128 prefix + 2 * 20 "IN=%s OUT=%s " */
+	if (m->family == NFD_PROTO_BRIDGE) {
+		/* NFLOG names the bridge as in/out and the ports as phys*;
+		 * the bridge-family LOG hook sees the ports themselves. */
+		sb_printf(&sb, "%sIN=%s OUT=%s ", m->prefix,
+			  (m->has & NFM_PHYSINDEV) ? r->physin : r->in,
+			  (m->has & NFM_PHYSOUTDEV) ? r->physout : r->out);
+	} else {
+		sb_printf(&sb, "%sIN=%s OUT=%s ", m->prefix, r->in, r->out);
+		/* br_netfilter: ports only where they differ from IN/OUT */
+		if ((m->has & NFM_PHYSINDEV) && m->physindev != m->indev)
+			sb_printf(&sb, "PHYSIN=%s ", r->physin);
+		if ((m->has & NFM_PHYSOUTDEV) && m->physoutdev != m->outdev)
+			sb_printf(&sb, "PHYSOUT=%s ", r->physout);
+	}
+	switch (pkt->l3.kind) {
+	case NFD_L3_IPV4:
+	case NFD_L3_IPV6:
+		if (m->has & NFM_INDEV)
+			text_mac(&sb, m, flags);
+		if (pkt->l3.kind == NFD_L3_IPV4)
+			text_ipv4(&sb, r, &pkt->l3, true, flags);
+		else
+			text_ipv6(&sb, r, &pkt->l3, true, flags);
+		break;
+	case NFD_L3_ARP:
+		text_arp(&sb, r, flags);
+		break;
+	default: /* nf_log_unknown_packet */
+		text_mac(&sb, m, flags);
+		break;
+	}
+	return sb.len;
+}
