@@ -1,0 +1,52 @@
+#define _GNU_SOURCE
+#include "netns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int netns_enter(struct netns_guard *g, const char *spec, char *err, size_t errlen)
+{
+	char path[4096];
+	int fd;
+
+	g->self = -1;
+	if (spec == NULL || spec[0] == '\0')
+		return 0;
+	if (spec[0] == '/')
+		snprintf(path, sizeof(path), "%s", spec);
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", spec);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "network namespace '%s' (%s) cannot be opened: %s", spec,
+			 path, strerror(errno));
+		return -1;
+	}
+	g->self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (g->self < 0 || setns(fd, CLONE_NEWNET) < 0) {
+		snprintf(err, errlen, "cannot enter network namespace '%s': %s", spec,
+			 strerror(errno));
+		close(fd);
+		if (g->self >= 0)
+			close(g->self);
+		g->self = -1;
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+void netns_leave(struct netns_guard *g)
+{
+	if (g->self < 0)
+		return;
+	/* going back to the namespace we came from cannot fail for root */
+	if (setns(g->self, CLONE_NEWNET) < 0)
+		perror("setns back");
+	close(g->self);
+	g->self = -1;
+}

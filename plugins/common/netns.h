@@ -1,0 +1,17 @@
+/* Run socket creation inside another network namespace (setns(2)), then
+ * return to our own. Names resolve under /run/netns (ip-netns(8)). */
+#ifndef NETNS_H
+#define NETNS_H
+
+#include <stddef.h>
+
+struct netns_guard {
+	int self; /* our own namespace, -1 when not switched */
+};
+
+/* spec: NULL or "" = current namespace; a name; or an absolute path.
+ * Returns 0, or -1 with a message in err. */
+int netns_enter(struct netns_guard *g, const char *spec, char *err, size_t errlen);
+void netns_leave(struct netns_guard *g);
+
+#endif

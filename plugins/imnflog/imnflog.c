@@ -1,0 +1,700 @@
+/* imnflog: NFLOG groups as an rsyslog input.
+ *
+ * One input thread serves every input() of the module: it polls all group
+ * sockets (and the rtnetlink sockets that keep interface names current),
+ * drains each readable socket without blocking, and hands one message per
+ * packet to rsyslog's queues in batches. Decoding and formatting live in
+ * plain C files; this file is only the rsyslog glue.
+ */
+#include "rsyslog-abi.h"
+
+#include "rsyslog.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <json.h>
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nfnetlink_log.h>
+
+#include "datetime.h"
+#include "dirty.h"
+#include "errmsg.h"
+#include "glbl.h"
+#include "module-template.h"
+#include "parserif.h"
+#include "msg.h"
+#include "prop.h"
+#include "ratelimit.h"
+#include "ruleset.h"
+#include "statsobj.h"
+#include "unicode-helper.h"
+
+#include "ifcache.h"
+#include "netns.h"
+#include "nflog-fields.h"
+#include "nflog-record.h"
+#include "nflog-sock.h"
+#include "nflog-text.h"
+
+MODULE_TYPE_INPUT
+MODULE_TYPE_NOKEEP
+MODULE_CNFNAME("imnflog")
+
+DEF_IMOD_STATIC_DATA
+DEFobjCurrIf(glbl)
+DEFobjCurrIf(prop)
+DEFobjCurrIf(ruleset)
+DEFobjCurrIf(datetime)
+DEFobjCurrIf(statsobj)
+
+#define RCVBUF_DEFAULT (8 * 1024 * 1024)
+#define READ_BUF_SIZE (256 * 1024) /* > the kernel's largest NFLOG batch (128 KiB) */
+#define POLL_MS 250		   /* well below inputs.timeout.shutdown (1 s) */
+#define BATCH_MAX 256
+
+struct instanceConf_s {
+	/* configuration */
+	int group;
+	uchar *pszBindRuleset;
+	ruleset_t *pBindRuleset;
+	char *tag;
+	int facility, severity;
+	struct nflog_opts opts;
+	char *device, *verdict, *netns;
+	struct nflog_cfg cfg;
+	unsigned textflags;
+	int rl_interval, rl_burst;
+	/* runtime */
+	bool active;
+	struct nflog_sock sock;
+	struct ifcache ifc;
+	bool have_seq, have_gseq;
+	uint32_t last_seq;
+	ratelimit_t *ratelimiter;
+	multi_submit_t multisub;
+	smsg_t *batch[BATCH_MAX];
+	statsobj_t *stats;
+	STATSCOUNTER_DEF(ctrReceived, mutCtrReceived)
+	STATSCOUNTER_DEF(ctrSubmitted, mutCtrSubmitted)
+	STATSCOUNTER_DEF(ctrDecodeErrors, mutCtrDecodeErrors)
+	STATSCOUNTER_DEF(ctrKernelDrops, mutCtrKernelDrops)
+	STATSCOUNTER_DEF(ctrSeqGaps, mutCtrSeqGaps)
+	STATSCOUNTER_DEF(ctrRateLimited, mutCtrRateLimited)
+	STATSCOUNTER_DEF(ctrNlErrors, mutCtrNlErrors)
+	struct instanceConf_s *next;
+};
+
+struct modConfData_s {
+	rsconf_t *pConf;
+	instanceConf_t *root, *tail;
+};
+
+static modConfData_t *loadModConf;
+static modConfData_t *runModConf;
+static prop_t *pInputName;
+static uint8_t *readbuf;
+
+static struct cnfparamdescr inppdescr[] = {
+	{"group", eCmdHdlrNonNegInt, CNFPARAM_REQUIRED},
+	{"ruleset", eCmdHdlrString, 0},
+	{"tag", eCmdHdlrString, 0},
+	{"facility", eCmdHdlrFacility, 0},
+	{"severity", eCmdHdlrSeverity, 0},
+	{"schema", eCmdHdlrGetWord, 0},
+	{"verdict", eCmdHdlrGetWord, 0},
+	{"device", eCmdHdlrString, 0},
+	{"snaplen", eCmdHdlrPositiveInt, 0},
+	{"qthreshold", eCmdHdlrPositiveInt, 0},
+	{"qtimeout", eCmdHdlrPositiveInt, 0},
+	{"nlbufsiz", eCmdHdlrSize, 0},
+	{"rcvbuf", eCmdHdlrSize, 0},
+	{"seq", eCmdHdlrGetWord, 0},
+	{"attach_conntrack", eCmdHdlrBinary, 0},
+	{"netns", eCmdHdlrString, 0},
+	{"text.flags", eCmdHdlrArray, 0},
+	{"ratelimit.interval", eCmdHdlrNonNegInt, 0},
+	{"ratelimit.burst", eCmdHdlrPositiveInt, 0},
+	{"community_id.seed", eCmdHdlrNonNegInt, 0},
+};
+static struct cnfparamblk inppblk = {CNFPARAMBLK_VERSION, sizeof(inppdescr) / sizeof(struct cnfparamdescr),
+				     inppdescr};
+
+#include "im-helper.h"
+
+static void std_checkRuleset_genErrMsg(__attribute__((unused)) modConfData_t *modConf,
+				       instanceConf_t *inst)
+{
+	LogError(0, NO_ERRCODE,
+		 "imnflog: ruleset '%s' for group %d not found - using default ruleset instead",
+		 inst->pszBindRuleset, inst->group);
+}
+
+static char *estr_dup(struct cnfparamvals *v)
+{
+	return es_str2cstr(v->val.d.estr, NULL);
+}
+
+/* text.flags: the LOG rule's "flags" whose kernel line msg reproduces. */
+static rsRetVal parse_textflags(instanceConf_t *inst, struct cnfarray *ar)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} names[] = {{"tcpseq", NFT_TCPSEQ}, {"tcpopt", NFT_TCPOPT}, {"ipopt", NFT_IPOPT},
+		     {"uid", NFT_UID},	     {"macdecode", NFT_MACDECODE},
+		     {"all", NFT_TCPSEQ | NFT_TCPOPT | NFT_IPOPT | NFT_UID | NFT_MACDECODE}};
+
+	for (int i = 0; i < ar->nmemb; i++) {
+		char *w = es_str2cstr(ar->arr[i], NULL);
+		size_t k;
+
+		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (w && strcmp(w, names[k].name) == 0)
+				break;
+		if (k == sizeof(names) / sizeof(names[0])) {
+			parser_errmsg("imnflog: text.flags value '%s' unknown; use tcpseq, tcpopt, "
+				      "ipopt, uid, macdecode or all",
+				      w ? w : "");
+			free(w);
+			return RS_RET_PARAM_ERROR;
+		}
+		inst->textflags |= names[k].bit;
+		free(w);
+	}
+	return RS_RET_OK;
+}
+
+static rsRetVal parse_word(const char *param, char *w, const char *const *allowed, int *idx)
+{
+	for (int i = 0; allowed[i]; i++)
+		if (strcmp(w, allowed[i]) == 0) {
+			*idx = i;
+			return RS_RET_OK;
+		}
+	parser_errmsg("imnflog: %s=\"%s\" is not valid", param, w);
+	return RS_RET_PARAM_ERROR;
+}
+
+static void inst_defaults(instanceConf_t *inst)
+{
+	inst->facility = 0; /* kern, as the kernel LOG target logs */
+	inst->severity = 4; /* warning, the kernel LOG target's default level */
+	inst->opts.schema = NF_SCHEMA_ECS;
+	inst->cfg.copy_range = 0xffff;
+	inst->cfg.rcvbuf = RCVBUF_DEFAULT;
+	inst->cfg.flags = NFULNL_CFG_F_SEQ;
+	inst->rl_interval = 0;
+	inst->rl_burst = 10000;
+}
+
+static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfparamvals *v)
+{
+	static const char *const schemas[] = {"ecs", "ulogd", NULL};
+	static const char *const seqs[] = {"none", "local", "global", "both", NULL};
+	static const uint16_t seqflags[] = {0, NFULNL_CFG_F_SEQ, NFULNL_CFG_F_SEQ_GLOBAL,
+					    NFULNL_CFG_F_SEQ | NFULNL_CFG_F_SEQ_GLOBAL};
+	DEFiRet;
+	char *w = NULL;
+	int idx;
+
+	if (!strcmp(name, "group")) {
+		if (v->val.d.n > 65535) {
+			parser_errmsg("imnflog: group %lld out of range 0..65535", v->val.d.n);
+			ABORT_FINALIZE(RS_RET_PARAM_ERROR);
+		}
+		inst->group = (int)v->val.d.n;
+	} else if (!strcmp(name, "ruleset")) {
+		inst->pszBindRuleset = (uchar *)estr_dup(v);
+	} else if (!strcmp(name, "tag")) {
+		inst->tag = estr_dup(v);
+	} else if (!strcmp(name, "facility")) {
+		inst->facility = (int)v->val.d.n;
+	} else if (!strcmp(name, "severity")) {
+		inst->severity = (int)v->val.d.n;
+	} else if (!strcmp(name, "schema")) {
+		w = estr_dup(v);
+		CHKiRet(parse_word(name, w, schemas, &idx));
+		inst->opts.schema = (enum nf_schema)idx;
+	} else if (!strcmp(name, "verdict")) {
+		inst->verdict = estr_dup(v);
+	} else if (!strcmp(name, "device")) {
+		inst->device = estr_dup(v);
+	} else if (!strcmp(name, "snaplen")) {
+		inst->cfg.copy_range = v->val.d.n > 0xffff ? 0xffff : (uint32_t)v->val.d.n;
+	} else if (!strcmp(name, "qthreshold")) {
+		inst->cfg.qthreshold = (uint32_t)v->val.d.n;
+	} else if (!strcmp(name, "qtimeout")) {
+		inst->cfg.qtimeout = (uint32_t)v->val.d.n;
+	} else if (!strcmp(name, "nlbufsiz")) {
+		if (v->val.d.n > 131072) {
+			parser_errmsg("imnflog: nlbufsiz %lld above the kernel maximum 131072",
+				      v->val.d.n);
+			ABORT_FINALIZE(RS_RET_PARAM_ERROR);
+		}
+		inst->cfg.nlbufsiz = (uint32_t)v->val.d.n;
+	} else if (!strcmp(name, "rcvbuf")) {
+		inst->cfg.rcvbuf = v->val.d.n > (1 << 30) ? (1 << 30) : (int)v->val.d.n;
+	} else if (!strcmp(name, "seq")) {
+		w = estr_dup(v);
+		CHKiRet(parse_word(name, w, seqs, &idx));
+		inst->cfg.flags = (uint16_t)((inst->cfg.flags & NFULNL_CFG_F_CONNTRACK) | seqflags[idx]);
+	} else if (!strcmp(name, "attach_conntrack")) {
+		if (v->val.d.n)
+			inst->cfg.flags |= NFULNL_CFG_F_CONNTRACK;
+	} else if (!strcmp(name, "netns")) {
+		inst->netns = estr_dup(v);
+	} else if (!strcmp(name, "text.flags")) {
+		CHKiRet(parse_textflags(inst, v->val.d.ar));
+	} else if (!strcmp(name, "ratelimit.interval")) {
+		inst->rl_interval = (int)v->val.d.n;
+	} else if (!strcmp(name, "ratelimit.burst")) {
+		inst->rl_burst = (int)v->val.d.n;
+	} else if (!strcmp(name, "community_id.seed")) {
+		inst->opts.community_id_seed = (uint16_t)v->val.d.n;
+	}
+finalize_it:
+	free(w);
+	RETiRet;
+}
+
+static void free_inst(instanceConf_t *inst)
+{
+	free(inst->pszBindRuleset);
+	free(inst->tag);
+	free(inst->device);
+	free(inst->verdict);
+	free(inst->netns);
+	free(inst);
+}
+
+BEGINnewInpInst
+	struct cnfparamvals *pvals;
+	instanceConf_t *inst = NULL;
+CODESTARTnewInpInst
+	if ((pvals = nvlstGetParams(lst, &inppblk, NULL)) == NULL)
+		ABORT_FINALIZE(RS_RET_MISSING_CNFPARAMS);
+	CHKmalloc(inst = calloc(1, sizeof(*inst)));
+	inst_defaults(inst);
+	for (int i = 0; i < inppblk.nParams; ++i) {
+		if (pvals[i].bUsed)
+			CHKiRet(apply_param(inst, inppblk.descr[i].name, &pvals[i]));
+	}
+	inst->opts.device = inst->device ? inst->device
+					 : (inst->opts.schema == NF_SCHEMA_ULOGD ? "Netfilter" : NULL);
+	inst->opts.verdict = inst->verdict;
+	if (loadModConf->tail == NULL)
+		loadModConf->root = inst;
+	else
+		loadModConf->tail->next = inst;
+	loadModConf->tail = inst;
+	inst = NULL;
+finalize_it:
+	if (inst)
+		free_inst(inst);
+CODE_STD_FINALIZERnewInpInst
+	cnfparamvalsDestruct(pvals, &inppblk);
+ENDnewInpInst
+
+BEGINbeginCnfLoad
+CODESTARTbeginCnfLoad
+	loadModConf = pModConf;
+	pModConf->pConf = pConf;
+ENDbeginCnfLoad
+
+BEGINendCnfLoad
+CODESTARTendCnfLoad
+	loadModConf = NULL;
+ENDendCnfLoad
+
+static bool same_netns(const instanceConf_t *a, const instanceConf_t *b)
+{
+	const char *x = a->netns ? a->netns : "", *y = b->netns ? b->netns : "";
+
+	return strcmp(x, y) == 0;
+}
+
+/* Problems -N1 can see: a group bound twice in one namespace, a namespace
+ * that does not exist. */
+static rsRetVal check_inst(modConfData_t *mc, instanceConf_t *inst)
+{
+	char path[4096];
+
+	for (instanceConf_t *o = mc->root; o != inst; o = o->next)
+		if (o->group == inst->group && same_netns(o, inst)) {
+			LogError(0, RS_RET_PARAM_ERROR,
+				 "imnflog: group %d is configured twice for the same network "
+				 "namespace; a group has only one listener",
+				 inst->group);
+			return RS_RET_PARAM_ERROR;
+		}
+	if (inst->netns && inst->netns[0]) {
+		if (inst->netns[0] == '/')
+			snprintf(path, sizeof(path), "%s", inst->netns);
+		else
+			snprintf(path, sizeof(path), "/run/netns/%s", inst->netns);
+		if (access(path, R_OK) != 0) {
+			LogError(errno, RS_RET_PARAM_ERROR,
+				 "imnflog: group %d: network namespace '%s' not found at %s",
+				 inst->group, inst->netns, path);
+			return RS_RET_PARAM_ERROR;
+		}
+	}
+	return RS_RET_OK;
+}
+
+BEGINcheckCnf
+	instanceConf_t *inst;
+CODESTARTcheckCnf
+	for (inst = pModConf->root; inst != NULL; inst = inst->next) {
+		std_checkRuleset(pModConf, inst);
+		CHKiRet(check_inst(pModConf, inst));
+	}
+	if (pModConf->root == NULL) {
+		LogError(0, RS_RET_NO_LISTNERS,
+			 "imnflog: module loaded, but no input() defined - no packets will be logged");
+		iRet = RS_RET_NO_LISTNERS;
+	}
+finalize_it:
+ENDcheckCnf
+
+/* Open the group socket and the interface-name cache inside the input's
+ * namespace, as root before any privilege drop. */
+static void open_inst(instanceConf_t *inst)
+{
+	struct netns_guard g;
+	char err[512];
+
+	inst->cfg.group = (uint16_t)inst->group;
+	if (netns_enter(&g, inst->netns, err, sizeof(err)) < 0) {
+		LogError(0, RS_RET_NO_RUN, "imnflog: group %d not started: %s", inst->group, err);
+		return;
+	}
+	if (nflog_sock_open(&inst->sock, &inst->cfg, err, sizeof(err)) < 0) {
+		netns_leave(&g);
+		LogError(0, RS_RET_NO_RUN, "imnflog: %s; this input is not started", err);
+		return;
+	}
+	if (ifcache_open(&inst->ifc, err, sizeof(err)) < 0) {
+		netns_leave(&g);
+		nflog_sock_close(&inst->sock);
+		LogError(0, RS_RET_NO_RUN, "imnflog: group %d not started: %s", inst->group, err);
+		return;
+	}
+	netns_leave(&g);
+	inst->active = true;
+	LogMsg(0, RS_RET_OK, LOG_INFO,
+	       "imnflog: listening on NFLOG group %d%s%s, socket receive buffer %d bytes",
+	       inst->group, inst->netns ? " in namespace " : "", inst->netns ? inst->netns : "",
+	       inst->sock.rcvbuf);
+	if (inst->cfg.rcvbuf > 0 && inst->sock.rcvbuf < inst->cfg.rcvbuf)
+		LogMsg(0, RS_RET_OK, LOG_WARNING,
+		       "imnflog: group %d: receive buffer is %d bytes, below the %d requested "
+		       "(no CAP_NET_ADMIN? raise net.core.rmem_max)",
+		       inst->group, inst->sock.rcvbuf, inst->cfg.rcvbuf);
+}
+
+BEGINactivateCnfPrePrivDrop
+	instanceConf_t *inst;
+CODESTARTactivateCnfPrePrivDrop
+	runModConf = pModConf;
+	for (inst = runModConf->root; inst != NULL; inst = inst->next)
+		open_inst(inst);
+ENDactivateCnfPrePrivDrop
+
+static rsRetVal add_counter(instanceConf_t *inst, const char *name, intctr_t *ctr)
+{
+	return statsobj.AddCounter(inst->stats, (uchar *)name, ctrType_IntCtr, CTR_FLAG_RESETTABLE,
+				   ctr);
+}
+
+static rsRetVal setup_stats(instanceConf_t *inst)
+{
+	char name[96];
+	DEFiRet;
+
+	snprintf(name, sizeof(name), "imnflog(group %d%s%s)", inst->group,
+		 inst->netns ? " " : "", inst->netns ? inst->netns : "");
+	CHKiRet(statsobj.Construct(&inst->stats));
+	CHKiRet(statsobj.SetName(inst->stats, (uchar *)name));
+	CHKiRet(statsobj.SetOrigin(inst->stats, (uchar *)"imnflog"));
+	STATSCOUNTER_INIT(inst->ctrReceived, inst->mutCtrReceived);
+	CHKiRet(add_counter(inst, "received", &inst->ctrReceived));
+	STATSCOUNTER_INIT(inst->ctrSubmitted, inst->mutCtrSubmitted);
+	CHKiRet(add_counter(inst, "submitted", &inst->ctrSubmitted));
+	STATSCOUNTER_INIT(inst->ctrDecodeErrors, inst->mutCtrDecodeErrors);
+	CHKiRet(add_counter(inst, "decode.errors", &inst->ctrDecodeErrors));
+	STATSCOUNTER_INIT(inst->ctrKernelDrops, inst->mutCtrKernelDrops);
+	CHKiRet(add_counter(inst, "kernel.drops", &inst->ctrKernelDrops));
+	STATSCOUNTER_INIT(inst->ctrSeqGaps, inst->mutCtrSeqGaps);
+	CHKiRet(add_counter(inst, "seq.gaps", &inst->ctrSeqGaps));
+	STATSCOUNTER_INIT(inst->ctrRateLimited, inst->mutCtrRateLimited);
+	CHKiRet(add_counter(inst, "ratelimit.discarded", &inst->ctrRateLimited));
+	STATSCOUNTER_INIT(inst->ctrNlErrors, inst->mutCtrNlErrors);
+	CHKiRet(add_counter(inst, "netlink.errors", &inst->ctrNlErrors));
+	CHKiRet(statsobj.ConstructFinalize(inst->stats));
+finalize_it:
+	RETiRet;
+}
+
+BEGINactivateCnf
+	instanceConf_t *inst;
+	char name[32];
+CODESTARTactivateCnf
+	for (inst = runModConf->root; inst != NULL; inst = inst->next) {
+		if (!inst->active)
+			continue;
+		snprintf(name, sizeof(name), "group %d", inst->group);
+		CHKiRet(ratelimitNew(&inst->ratelimiter, "imnflog", name));
+		ratelimitSetLinuxLike(inst->ratelimiter, (unsigned)inst->rl_interval,
+				      (unsigned)inst->rl_burst);
+		/* messages carry the packet time, which may lag the clock */
+		ratelimitSetNoTimeCache(inst->ratelimiter);
+		inst->multisub.maxElem = BATCH_MAX;
+		inst->multisub.nElem = 0;
+		inst->multisub.ppMsgs = inst->batch;
+		CHKiRet(setup_stats(inst));
+	}
+	CHKmalloc(readbuf = malloc(READ_BUF_SIZE));
+finalize_it:
+ENDactivateCnf
+
+BEGINfreeCnf
+	instanceConf_t *inst, *del;
+CODESTARTfreeCnf
+	for (inst = pModConf->root; inst != NULL;) {
+		del = inst;
+		inst = inst->next;
+		if (del->active) {
+			nflog_sock_close(&del->sock);
+			ifcache_close(&del->ifc);
+		}
+		if (del->stats)
+			statsobj.Destruct(&del->stats);
+		if (del->ratelimiter)
+			ratelimitDestruct(del->ratelimiter);
+		free_inst(del);
+	}
+	free(readbuf);
+	readbuf = NULL;
+ENDfreeCnf
+
+/* Sequence numbers count every packet the kernel queued for the group, so
+ * a jump is a loss (ENOBUFS or a full kernel batch buffer). */
+static void track_seq(instanceConf_t *inst, const struct nflog_meta *m)
+{
+	if (!(m->has & NFM_SEQ))
+		return;
+	if (inst->have_seq && m->seq != inst->last_seq + 1 && m->seq > inst->last_seq)
+		STATSCOUNTER_ADD(inst->ctrSeqGaps, inst->mutCtrSeqGaps,
+				 (uint64_t)(m->seq - inst->last_seq - 1));
+	inst->have_seq = true;
+	inst->last_seq = m->seq;
+}
+
+static rsRetVal build_msg(instanceConf_t *inst, struct nflog_work *w, smsg_t **ppMsg)
+{
+	char text[NFLOG_TEXT_MAX];
+	struct syslogTime st;
+	struct fjson_object *json;
+	smsg_t *pMsg = NULL;
+	size_t len;
+	DEFiRet;
+
+	datetime.timeval2syslogTime(&w->rec.tv, &st, TIME_IN_LOCALTIME);
+	CHKiRet(msgConstructWithTime(&pMsg, &st, w->rec.tv.tv_sec));
+	len = nflog_text(&w->rec, inst->textflags, text, sizeof(text));
+	MsgSetRawMsg(pMsg, text, len);
+	MsgSetMSGoffs(pMsg, 0);
+	MsgSetInputName(pMsg, pInputName);
+	MsgSetFlowControlType(pMsg, eFLOWCTL_NO_DELAY);
+	MsgSetRuleset(pMsg, inst->pBindRuleset);
+	MsgSetHOSTNAME(pMsg, glblGetLocalHostName(), (int)ustrlen(glblGetLocalHostName()));
+	MsgSetRcvFrom(pMsg, glbl.GetLocalHostNameProp());
+	MsgSetRcvFromIP(pMsg, glbl.GetLocalHostIP());
+	if (inst->tag)
+		MsgSetTAG(pMsg, (uchar *)inst->tag, strlen(inst->tag));
+	else
+		MsgSetTAG(pMsg, (uchar *)"kernel:", sizeof("kernel:") - 1);
+	msgSetPRI(pMsg, (syslog_pri_t)((inst->facility << 3) | inst->severity));
+	json = nflog_fields_json(&w->rec, &inst->opts);
+	if (json != NULL)
+		CHKiRet(msgAddJSON(pMsg, (uchar *)"!", json, 0, 0));
+	*ppMsg = pMsg;
+	pMsg = NULL;
+finalize_it:
+	if (pMsg)
+		msgDestruct(&pMsg);
+	RETiRet;
+}
+
+static void handle_packet(instanceConf_t *inst, const struct nlmsghdr *nlh,
+			  const struct timeval *now)
+{
+	struct nflog_work w;
+	smsg_t *pMsg;
+	rsRetVal ret;
+
+	if (nflog_prepare(&w, nlh, &inst->ifc, now) < 0) {
+		STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
+		return;
+	}
+	STATSCOUNTER_INC(inst->ctrReceived, inst->mutCtrReceived);
+	if (w.decode_error)
+		STATSCOUNTER_INC(inst->ctrDecodeErrors, inst->mutCtrDecodeErrors);
+	track_seq(inst, &w.meta);
+	if (build_msg(inst, &w, &pMsg) != RS_RET_OK) {
+		STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
+		return;
+	}
+	ret = ratelimitAddMsg(inst->ratelimiter, &inst->multisub, pMsg);
+	/* STATSCOUNTER_* expand to an if statement: keep them braced */
+	if (ret == RS_RET_DISCARDMSG) {
+		STATSCOUNTER_INC(inst->ctrRateLimited, inst->mutCtrRateLimited);
+	} else if (ret == RS_RET_OK) {
+		STATSCOUNTER_INC(inst->ctrSubmitted, inst->mutCtrSubmitted);
+	}
+}
+
+/* One datagram may hold a batch of packet messages (qthreshold) closed by
+ * NLMSG_DONE; anything else is counted and skipped. */
+static void handle_datagram(instanceConf_t *inst, size_t n, const struct timeval *now)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)readbuf;
+	int len = (int)n;
+
+	while (mnl_nlmsg_ok(nlh, len)) {
+		if (nlh->nlmsg_type == NLMSG_ERROR) {
+			STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
+		} else if (nlh->nlmsg_type != NLMSG_DONE && nlh->nlmsg_type != NLMSG_NOOP) {
+			handle_packet(inst, nlh, now);
+		}
+		nlh = mnl_nlmsg_next(nlh, &len);
+	}
+	if (len != 0)
+		STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
+}
+
+/* Drain the socket until it would block, so a burst never waits on poll. */
+static void drain(instanceConf_t *inst)
+{
+	int fd = nflog_sock_fd(&inst->sock);
+	struct timeval now;
+	ssize_t n;
+
+	for (;;) {
+		n = recv(fd, readbuf, READ_BUF_SIZE, MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == ENOBUFS) {
+				/* the kernel dropped packets: count, keep reading */
+				STATSCOUNTER_INC(inst->ctrKernelDrops, inst->mutCtrKernelDrops);
+				continue;
+			}
+			if (errno != EAGAIN && errno != EINTR)
+				STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
+			break;
+		}
+		gettimeofday(&now, NULL);
+		handle_datagram(inst, (size_t)n, &now);
+		if (inst->multisub.nElem >= BATCH_MAX / 2)
+			multiSubmitFlush(&inst->multisub);
+	}
+	multiSubmitFlush(&inst->multisub);
+}
+
+static int build_pollset(struct pollfd *pfd, instanceConf_t **owner, int max)
+{
+	int n = 0;
+
+	for (instanceConf_t *inst = runModConf->root; inst && n + 2 <= max; inst = inst->next) {
+		if (!inst->active)
+			continue;
+		pfd[n] = (struct pollfd){.fd = nflog_sock_fd(&inst->sock), .events = POLLIN};
+		owner[n++] = inst;
+		pfd[n] = (struct pollfd){.fd = ifcache_fd(&inst->ifc), .events = POLLIN};
+		owner[n++] = inst;
+	}
+	return n;
+}
+
+BEGINrunInput
+	struct pollfd pfd[256];
+	instanceConf_t *owner[256];
+	int n;
+CODESTARTrunInput
+	n = build_pollset(pfd, owner, 256);
+	while (glbl.GetGlobalInputTermState() == 0) {
+		if (poll(pfd, (nfds_t)n, POLL_MS) <= 0)
+			continue; /* timeout, or EINTR from SIGTTIN at shutdown */
+		/* interface changes first, so names of new interfaces resolve */
+		for (int i = 1; i < n; i += 2)
+			if (pfd[i].revents)
+				ifcache_process(&owner[i]->ifc);
+		for (int i = 0; i < n; i += 2)
+			if (pfd[i].revents)
+				drain(owner[i]);
+	}
+ENDrunInput
+
+BEGINwillRun
+	instanceConf_t *inst;
+	int active = 0;
+CODESTARTwillRun
+	for (inst = runModConf->root; inst != NULL; inst = inst->next)
+		active += inst->active;
+	if (active == 0) {
+		LogError(0, RS_RET_NO_RUN, "imnflog: no NFLOG group could be bound, input not run");
+		ABORT_FINALIZE(RS_RET_NO_RUN);
+	}
+	if (active > 128)
+		LogError(0, RS_RET_PARAM_ERROR, "imnflog: only the first 128 groups are served");
+finalize_it:
+ENDwillRun
+
+BEGINafterRun
+CODESTARTafterRun
+ENDafterRun
+
+BEGINmodExit
+CODESTARTmodExit
+	if (pInputName != NULL)
+		prop.Destruct(&pInputName);
+	objRelease(statsobj, CORE_COMPONENT);
+	objRelease(datetime, CORE_COMPONENT);
+	objRelease(ruleset, CORE_COMPONENT);
+	objRelease(prop, CORE_COMPONENT);
+	objRelease(glbl, CORE_COMPONENT);
+ENDmodExit
+
+BEGINisCompatibleWithFeature
+CODESTARTisCompatibleWithFeature
+	if (eFeat == sFEATURENonCancelInputTermination)
+		iRet = RS_RET_OK;
+ENDisCompatibleWithFeature
+
+BEGINqueryEtryPt
+CODESTARTqueryEtryPt
+CODEqueryEtryPt_STD_IMOD_QUERIES
+CODEqueryEtryPt_STD_CONF2_QUERIES
+CODEqueryEtryPt_STD_CONF2_PREPRIVDROP_QUERIES
+CODEqueryEtryPt_STD_CONF2_IMOD_QUERIES
+CODEqueryEtryPt_IsCompatibleWithFeature_IF_OMOD_QUERIES
+ENDqueryEtryPt
+
+BEGINmodInit()
+CODESTARTmodInit
+	*ipIFVersProvided = CURR_MOD_IF_VERSION;
+CODEmodInit_QueryRegCFSLineHdlr
+	CHKiRet(objUse(glbl, CORE_COMPONENT));
+	CHKiRet(objUse(prop, CORE_COMPONENT));
+	CHKiRet(objUse(ruleset, CORE_COMPONENT));
+	CHKiRet(objUse(datetime, CORE_COMPONENT));
+	CHKiRet(objUse(statsobj, CORE_COMPONENT));
+	CHKiRet(prop.CreateStringProp(&pInputName, UCHAR_CONSTANT("imnflog"), sizeof("imnflog") - 1));
+ENDmodInit

@@ -1,0 +1,35 @@
+/* An NFLOG group socket (nfnetlink_log config protocol,
+ * include/uapi/linux/netfilter/nfnetlink_log.h), with libmnl. */
+#ifndef NFLOG_SOCK_H
+#define NFLOG_SOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct mnl_socket;
+
+struct nflog_cfg {
+	uint16_t group;
+	uint32_t copy_range;  /* snaplen; 0xffff = whole packet */
+	uint32_t qthreshold;  /* 0 = kernel default */
+	uint32_t qtimeout;    /* 1/100 s; 0 = kernel default */
+	uint32_t nlbufsiz;    /* kernel batch buffer; 0 = kernel default */
+	uint16_t flags;       /* NFULNL_CFG_F_* */
+	int rcvbuf;           /* socket receive buffer request, bytes */
+};
+
+struct nflog_sock {
+	struct mnl_socket *nl;
+	unsigned portid;
+	unsigned seq;
+	int rcvbuf; /* effective size reported by the kernel */
+};
+
+/* Opens, binds the group and applies the configuration in the current
+ * network namespace. Returns 0 or -1 with a message naming the cause. */
+int nflog_sock_open(struct nflog_sock *s, const struct nflog_cfg *cfg, char *err, size_t errlen);
+void nflog_sock_close(struct nflog_sock *s);
+int nflog_sock_fd(const struct nflog_sock *s);
+
+#endif
