@@ -198,7 +198,9 @@ static void emit_meta(struct emit *e, const struct nflog_record *r, const struct
 
 	put_int(e, NFF_RAW_PKTLEN, (int64_t)m->payload_len);
 	put_int(e, NFF_RAW_PKTCOUNT, 1);
-	put_str(e, NFF_OOB_PREFIX, m->prefix);
+	/* ulogd2 always sends the prefix, empty or not; ECS omits an empty rule.name */
+	if (e->schema == NF_SCHEMA_ULOGD || m->prefix[0])
+		put_str(e, NFF_OOB_PREFIX, m->prefix);
 	put_int(e, NFF_OOB_TIME_SEC, r->tv.tv_sec);
 	put_int(e, NFF_OOB_TIME_USEC, r->tv.tv_usec);
 	put_int(e, NFF_OOB_MARK, m->mark);

@@ -1,0 +1,128 @@
+# Shared harness for integration tests: real rsyslogd, real kernel netfilter,
+# real traffic in network namespaces this test creates and removes.
+# Each check prints "ok - name" or "not ok - name"; scripts/check counts them.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+SYSMODS=/usr/lib/$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)/rsyslog
+MODDIR="$TOP/.libs:$SYSMODS"
+W=$(mktemp -d /tmp/rnf-test.XXXXXX)
+chmod 755 "$W"
+TNAME=$(basename "$0" .sh)
+NSP="rnf$$"
+NS_LIST=""
+RS_PIDS=""
+FAILED=0
+export TZ=UTC
+
+ok() { echo "ok - $TNAME: $1"; }
+notok() { echo "not ok - $TNAME: $1"; FAILED=1; }
+
+cleanup() {
+	for p in $RS_PIDS; do kill -TERM "$p" 2>/dev/null; done
+	for ns in $NS_LIST; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	sleep 0.2
+	if [ "$FAILED" = 0 ] && [ -z "${KEEP:-}" ]; then rm -rf "$W"; else echo "# kept $W"; fi
+}
+trap cleanup EXIT
+
+require_root() {
+	if [ "$(id -u)" != 0 ]; then echo "ok - $TNAME: skipped, needs root # SKIP"; exit 0; fi
+}
+
+# ns_add NAME: a namespace with lo up; its full name is $NSP$NAME.
+ns_add() {
+	ip netns add "$NSP$1" || exit 1
+	NS_LIST="$NSP$1 $NS_LIST"
+	ip -n "$NSP$1" link set lo up
+	ip netns exec "$NSP$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+}
+
+nsx() { local n=$1; shift; ip netns exec "$NSP$n" "$@"; }
+
+# two_hosts A B: veth a0 (A, 10.200.0.1, fd00:200::1, 02:00:00:00:00:0a)
+# to b0 (B, 10.200.0.2, fd00:200::2, 02:00:00:00:00:0b).
+two_hosts() {
+	ns_add "$1"; ns_add "$2"
+	ip link add a0 netns "$NSP$1" address 02:00:00:00:00:0a type veth peer name b0 netns "$NSP$2" address 02:00:00:00:00:0b
+	ip -n "$NSP$1" addr add 10.200.0.1/24 dev a0
+	ip -n "$NSP$1" addr add fd00:200::1/64 dev a0 nodad
+	ip -n "$NSP$2" addr add 10.200.0.2/24 dev b0
+	ip -n "$NSP$2" addr add fd00:200::2/64 dev b0 nodad
+	ip -n "$NSP$1" link set a0 up
+	ip -n "$NSP$2" link set b0 up
+	# static neighbours: no ARP/ND noise in the logs
+	ip -n "$NSP$1" neigh replace 10.200.0.2 lladdr 02:00:00:00:00:0b dev a0
+	ip -n "$NSP$1" neigh replace fd00:200::2 lladdr 02:00:00:00:00:0b dev a0
+	ip -n "$NSP$2" neigh replace 10.200.0.1 lladdr 02:00:00:00:00:0a dev b0
+	ip -n "$NSP$2" neigh replace fd00:200::1 lladdr 02:00:00:00:00:0a dev b0
+}
+
+ifindex() { ip -n "$NSP$1" -o link show "$2" | cut -d: -f1; }
+
+# rs_conf BODY: config with our module, impstats, internal log and BODY.
+rs_conf() {
+	cat > "$W/rs.conf" <<CONF
+global(processInternalMessages="on" workDirectory="$W")
+main_queue(queue.timeoutshutdown="10000")
+module(load="impstats" interval="1" format="json" log.file="$W/stats" log.syslog="off")
+module(load="imnflog")
+template(name="msgline" type="string" string="%msg%\n")
+template(name="jsonline" type="list") { property(name="\$!all-json-plain") constant(value="\n") }
+template(name="full" type="string" string="%syslogfacility-text%.%syslogseverity-text% %syslogtag% %timereported:::date-rfc3339%\n")
+if \$inputname != "imnflog" then { action(type="omfile" file="$W/internal") stop }
+$1
+CONF
+}
+
+rs_start() {
+	rsyslogd -n -f "$W/rs.conf" -i "$W/pid" -M "$MODDIR" > "$W/rs.stdout" 2>&1 &
+	RS_PIDS="$! $RS_PIDS"
+	RS_PID=$!
+	for _ in $(seq 100); do
+		grep -q "\] start$" "$W/internal" 2>/dev/null && return 0
+		kill -0 "$RS_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	notok "rsyslogd started"; cat "$W/rs.stdout" "$W/internal" 2>/dev/null; exit 1
+}
+
+rs_stop() {
+	kill -TERM "$RS_PID" 2>/dev/null
+	for _ in $(seq 100); do kill -0 "$RS_PID" 2>/dev/null || return 0; sleep 0.1; done
+	notok "rsyslogd stopped within 10 s"
+}
+
+# wait_lines FILE N: up to 10 s for N lines.
+wait_lines() {
+	for _ in $(seq 100); do
+		[ "$(cat "$1" 2>/dev/null | wc -l)" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# expect_eq NAME WANT GOT
+expect_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else
+		notok "$1"; printf '#  want: %s\n#  got:  %s\n' "$2" "$3"; fi
+}
+
+# expect_json NAME FILE LINE EXPECTED: line LINE (1-based) of FILE equals
+# EXPECTED as JSON; @timestamp/timestamp/oob.time.* are checked separately.
+expect_json() {
+	if out=$(python3 "$TOP/tests/integration/jcmp.py" "$2" "$3" "$4" 2>&1); then ok "$1"; else
+		notok "$1"; echo "$out" | sed 's/^/#  /'; fi
+}
+
+# the kernel's default scheduling of log batches can take up to 1 s
+settle() { sleep "${1:-1.5}"; }
+
+# scapy from the host's Python: Debian's python3-scapy
+scapy() { local n=$1; shift; ip netns exec "$NSP$n" /usr/bin/python3 -c "
+import logging; logging.getLogger('scapy.runtime').setLevel(logging.ERROR)
+from scapy.all import *
+conf.verb = 0
+$*"; }
