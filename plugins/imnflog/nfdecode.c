@@ -159,7 +159,7 @@ static void decode_udp(struct nfd_packet *pkt, struct nfd_l3 *l3, const struct s
 	get_be16(s, 4, &u->len);
 	get_be16(s, 6, &u->csum);
 	l3->l4 = NFD_L4_UDP;
-	if (l3->l4proto == P_UDP && (u->len < 8 || u->len > l3->l4_avail))
+	if (l3->l4proto == P_UDP && (u->len < 8 || (u->len > l3->l4_avail && !l3->first_frag)))
 		pkt->anomalies |= NFD_BAD_UDP_LEN;
 }
 
@@ -424,6 +424,7 @@ static void decode_ipv4(struct nfd_packet *pkt, struct nfd_l3 *l3, struct span s
 	l3->has_l4proto = true;
 	l3->l4proto = ip->proto;
 	l3->fragment = (ip->frag & 0x1fff) != 0;
+	l3->first_frag = (ip->frag & 0x3fff) == 0x2000;
 	if (vihl >> 4 != 4)
 		pkt->anomalies |= NFD_BAD_IPV4_VERSION;
 	if (ip->ihl < 5) {
@@ -486,6 +487,8 @@ static size_t walk_ipv6_exthdrs(struct nfd_packet *pkt, struct nfd_l3 *l3, const
 			ip->frag_more = fo & 1;
 			if (ip->fragoff)
 				l3->fragment = true;
+			else
+				l3->first_frag = ip->frag_more;
 			ptr += 8;
 			break;
 		case P_DSTOPTS:

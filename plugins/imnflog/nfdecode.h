@@ -184,6 +184,7 @@ struct nfd_l3 {
 	bool has_l4proto;
 	uint8_t l4proto; /* IANA protocol number */
 	bool fragment;   /* a non-first fragment: no L4 header in it */
+	bool first_frag; /* offset 0 with more fragments: L4 lengths cover them all */
 	size_t l4_avail; /* captured bytes at the L4 offset */
 	enum nfd_l4kind l4;
 	union {

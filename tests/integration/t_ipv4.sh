@@ -9,8 +9,8 @@ nsx B nft -f - <<'NFT'
 table inet t {
 	chain in {
 		type filter hook input priority 0;
-		log group 1
-		log group 2
+		ip saddr 10.200.0.1 log group 1 log group 2
+		ip6 saddr fd00:200::1 log group 1 log group 2
 		drop
 	}
 }
