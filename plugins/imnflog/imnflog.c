@@ -522,7 +522,8 @@ static rsRetVal build_msg(instanceConf_t *inst, struct nflog_work *w, smsg_t **p
 		MsgSetTAG(pMsg, (uchar *)inst->tag, strlen(inst->tag));
 	else
 		MsgSetTAG(pMsg, (uchar *)"kernel:", sizeof("kernel:") - 1);
-	msgSetPRI(pMsg, (syslog_pri_t)((inst->facility << 3) | inst->severity));
+	/* facility names decode to LOG_* values, already shifted */
+	msgSetPRI(pMsg, (syslog_pri_t)(inst->facility | inst->severity));
 	json = nflog_fields_json(&w->rec, &inst->opts);
 	if (json != NULL)
 		CHKiRet(msgAddJSON(pMsg, (uchar *)"!", json, 0, 0));
