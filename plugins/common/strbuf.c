@@ -51,18 +51,19 @@ void sb_puts(struct strbuf *sb, const char *s)
 void sb_hex(struct strbuf *sb, const unsigned char *p, size_t n, char sep, bool upper)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	char b[4];
 
-	for (size_t i = 0; i < n; i++) {
-		size_t k = 0;
-
+	for (size_t i = 0; i < n && !sb->full; i++) {
+		if (sb->size - sb->len < 4) { /* room for sep, two digits and NUL */
+			sb->full = true;
+			break;
+		}
 		if (sep && i)
-			b[k++] = sep;
-		b[k++] = digits[p[i] >> 4];
-		b[k++] = digits[p[i] & 15];
-		b[k] = '\0';
-		sb_puts(sb, b);
+			sb->buf[sb->len++] = sep;
+		sb->buf[sb->len++] = digits[p[i] >> 4];
+		sb->buf[sb->len++] = digits[p[i] & 15];
 	}
+	if (sb->size)
+		sb->buf[sb->len] = '\0';
 }
 
 void sb_ipv4(struct strbuf *sb, const unsigned char a[4])

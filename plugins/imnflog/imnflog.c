@@ -44,7 +44,8 @@
 #include "nflog-text.h"
 
 MODULE_TYPE_INPUT
-MODULE_TYPE_NOKEEP
+/* field names are static strings referenced by queued messages' JSON */
+MODULE_TYPE_KEEP
 MODULE_CNFNAME("imnflog")
 
 DEF_IMOD_STATIC_DATA

@@ -46,7 +46,7 @@ static struct fjson_object *parent_for(struct emit *e, const char *key, const ch
 			next = json_object_new_object();
 			if (next == NULL)
 				return NULL;
-			json_object_object_add(cur, seg, next);
+			json_object_object_add_ex(cur, seg, next, JSON_C_OBJECT_ADD_KEY_IS_NEW);
 		}
 		cur = next;
 		*leaf = dot + 1;
@@ -66,7 +66,12 @@ static void put(struct emit *e, enum nflog_field f, struct fjson_object *v)
 		json_object_put(v);
 		return;
 	}
-	json_object_object_add(parent, leaf, v);
+	/* Names are unique per schema (tests/unit/test_fields_doc): skip the
+	 * duplicate search, a case-insensitive linear scan in rsyslog's mode.
+	 * They are static strings of the table, so no copy either; the module
+	 * stays loaded for that (MODULE_TYPE_KEEP). */
+	json_object_object_add_ex(parent, leaf, v,
+				  JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT);
 }
 
 static bool wanted(const struct emit *e, enum nflog_field f)
@@ -134,27 +139,42 @@ static void put_addr(struct emit *e, enum nflog_field f, const uint8_t *a, int a
 		put(e, f, json_object_new_string(buf));
 }
 
+/* "YYYY-MM-DDTHH:MM:SS" of one second, in UTC or local time with its
+ * offset; packets arrive in order, so one cached second per thread saves
+ * a localtime_r (which takes a lock and reads TZ) per packet. */
+struct second {
+	time_t sec;
+	char date[20];
+	char zone[8];
+};
+
+static void format_second(struct second *c, time_t t, bool utc)
+{
+	struct tm tm;
+	long off;
+
+	c->sec = t;
+	if (utc)
+		gmtime_r(&t, &tm);
+	else
+		localtime_r(&t, &tm);
+	strftime(c->date, sizeof(c->date), "%Y-%m-%dT%H:%M:%S", &tm);
+	off = tm.tm_gmtoff / 60;
+	snprintf(c->zone, sizeof(c->zone), "%c%02ld%02ld", off < 0 ? '-' : '+',
+		 (off < 0 ? -off : off) / 60 % 100, (off < 0 ? -off : off) % 60);
+}
+
 /* ulogd2 JSON: local time, microseconds, numeric UTC offset; ECS: UTC "Z". */
 static void emit_timestamp(struct emit *e, const struct nflog_record *r)
 {
-	char buf[64], date[32];
-	struct tm tm;
-	time_t t = r->tv.tv_sec;
+	static __thread struct second cache[2] = {{-1, "", ""}, {-1, "", ""}};
+	bool utc = e->schema == NF_SCHEMA_ECS;
+	struct second *c = &cache[utc];
+	char buf[40];
 
-	if (e->schema == NF_SCHEMA_ECS) {
-		gmtime_r(&t, &tm);
-		strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
-		snprintf(buf, sizeof(buf), "%s.%06ldZ", date, (long)r->tv.tv_usec);
-	} else {
-		long off;
-
-		localtime_r(&t, &tm);
-		strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
-		off = tm.tm_gmtoff / 60;
-		snprintf(buf, sizeof(buf), "%s.%06ld%c%02ld%02ld", date, (long)r->tv.tv_usec,
-			 off < 0 ? '-' : '+', (off < 0 ? -off : off) / 60,
-			 (off < 0 ? -off : off) % 60);
-	}
+	if (c->sec != r->tv.tv_sec)
+		format_second(c, r->tv.tv_sec, utc);
+	snprintf(buf, sizeof(buf), "%s.%06ld%s", c->date, (long)r->tv.tv_usec, utc ? "Z" : c->zone);
 	put_str(e, NFF_TIMESTAMP, buf);
 }
 
