@@ -22,8 +22,8 @@ static void on_term(int sig)
 int main(int argc, char **argv)
 {
 	static char buf[256 * 1024];
-	struct nflog_cfg cfg = {.copy_range = 0xffff, .qthreshold = 64, .nlbufsiz = 131072,
-				.rcvbuf = 64 << 20};
+	struct nflog_cfg cfg = {
+		.copy_range = 0xffff, .qthreshold = 64, .nlbufsiz = 131072, .rcvbuf = 64 << 20};
 	struct nflog_sock s;
 	unsigned long long received = 0, drops = 0;
 	char err[256];

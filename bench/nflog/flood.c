@@ -39,8 +39,10 @@ int main(int argc, char **argv)
 	memset(msgs, 0, sizeof(msgs));
 	for (int i = 0; i < BURST; i++) {
 		iov[i] = (struct iovec){payload[i], sizeof(payload[i])};
-		msgs[i].msg_hdr = (struct msghdr){.msg_name = &dst, .msg_namelen = sizeof(dst),
-						  .msg_iov = &iov[i], .msg_iovlen = 1};
+		msgs[i].msg_hdr = (struct msghdr){.msg_name = &dst,
+						  .msg_namelen = sizeof(dst),
+						  .msg_iov = &iov[i],
+						  .msg_iovlen = 1};
 	}
 	start = now();
 	while ((t = now() - start) < secs) {

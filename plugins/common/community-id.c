@@ -108,8 +108,8 @@ static void base64(const uint8_t *in, size_t n, char *out)
  * types without a counterpart are one-way and keep their direction. */
 static bool icmp_counterpart(uint8_t proto, uint8_t type, uint8_t *peer)
 {
-	static const uint8_t v4[][2] = {{8, 0},	  {0, 8},   {13, 14}, {14, 13}, {15, 16},
-					{16, 15}, {10, 9},  {9, 10},  {17, 18}, {18, 17}};
+	static const uint8_t v4[][2] = {{8, 0},	  {0, 8},  {13, 14}, {14, 13}, {15, 16},
+					{16, 15}, {10, 9}, {9, 10},  {17, 18}, {18, 17}};
 	static const uint8_t v6[][2] = {{128, 129}, {129, 128}, {133, 134}, {134, 133},
 					{135, 136}, {136, 135}, {130, 131}, {131, 130},
 					{139, 140}, {140, 139}, {144, 145}, {145, 144}};

@@ -101,9 +101,8 @@ static int tuple_attr_cb(const struct nlattr *a, void *data)
 		return MNL_CB_OK;
 	if (!attr_ok(a, MNL_TYPE_NESTED, c->bad))
 		return MNL_CB_OK;
-	if (mnl_attr_parse_nested(a, mnl_attr_get_type(a) == CTA_TUPLE_IP ? ip_attr_cb
-									 : proto_attr_cb,
-				  c) < 0)
+	if (mnl_attr_parse_nested(
+		    a, mnl_attr_get_type(a) == CTA_TUPLE_IP ? ip_attr_cb : proto_attr_cb, c) < 0)
 		(*c->bad)++;
 	return MNL_CB_OK;
 }
@@ -132,7 +131,8 @@ static int protoinfo_cb(const struct nlattr *a, void *data)
 {
 	struct ct_info *ct = data;
 
-	if (mnl_attr_get_type(a) == CTA_PROTOINFO_TCP && attr_ok(a, MNL_TYPE_NESTED, &ct->bad_attrs))
+	if (mnl_attr_get_type(a) == CTA_PROTOINFO_TCP &&
+	    attr_ok(a, MNL_TYPE_NESTED, &ct->bad_attrs))
 		mnl_attr_parse_nested(a, protoinfo_tcp_cb, ct);
 	return MNL_CB_OK;
 }
@@ -198,9 +198,10 @@ const char *ct_status_name(unsigned bit)
 {
 	/* enum ip_conntrack_status bit order */
 	static const char *const names[] = {
-		"EXPECTED", "SEEN_REPLY", "ASSURED", "CONFIRMED", "SRC_NAT",   "DST_NAT",
-		"SEQ_ADJUST", "SRC_NAT_DONE", "DST_NAT_DONE", "DYING", "FIXED_TIMEOUT", "TEMPLATE",
-		"NAT_CLASH", "HELPER", "OFFLOAD", "HW_OFFLOAD",
+		"EXPECTED",	"SEEN_REPLY", "ASSURED",       "CONFIRMED",
+		"SRC_NAT",	"DST_NAT",    "SEQ_ADJUST",    "SRC_NAT_DONE",
+		"DST_NAT_DONE", "DYING",      "FIXED_TIMEOUT", "TEMPLATE",
+		"NAT_CLASH",	"HELPER",     "OFFLOAD",       "HW_OFFLOAD",
 	};
 
 	return bit < sizeof(names) / sizeof(names[0]) ? names[bit] : NULL;
@@ -210,8 +211,8 @@ const char *ct_tcp_state_name(uint8_t state)
 {
 	/* enum tcp_conntrack, as conntrack(8) prints it */
 	static const char *const names[] = {
-		"NONE",	     "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT",
-		"LAST_ACK", "TIME_WAIT", "CLOSE",    "SYN_SENT2",
+		"NONE",	      "SYN_SENT", "SYN_RECV",  "ESTABLISHED", "FIN_WAIT",
+		"CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE",	      "SYN_SENT2",
 	};
 
 	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "UNKNOWN";

@@ -106,7 +106,8 @@ int ifcache_open(struct ifcache *c, char *err, size_t errlen)
 	c->seq = (unsigned)time(NULL);
 	c->ev = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	c->q = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (c->ev == NULL || c->q == NULL || mnl_socket_bind(c->ev, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0 ||
+	if (c->ev == NULL || c->q == NULL ||
+	    mnl_socket_bind(c->ev, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0 ||
 	    mnl_socket_bind(c->q, 0, MNL_SOCKET_AUTOPID) < 0) {
 		snprintf(err, errlen, "rtnetlink socket for interface names: %s", strerror(errno));
 		ifcache_close(c);

@@ -56,9 +56,9 @@ DEFobjCurrIf(datetime)
 DEFobjCurrIf(statsobj)
 
 #define RCVBUF_DEFAULT (8 * 1024 * 1024)
-#define READ_BUF_SIZE (256 * 1024) /* > the kernel's largest NFLOG batch (128 KiB) */
-#define POLL_MS 250		   /* well below inputs.timeout.shutdown (1 s) */
-#define BATCH_MAX 256
+#define READ_BUF_SIZE  (256 * 1024) /* > the kernel's largest NFLOG batch (128 KiB) */
+#define POLL_MS	       250	    /* well below inputs.timeout.shutdown (1 s) */
+#define BATCH_MAX      256
 
 struct instanceConf_s {
 	/* configuration */
@@ -124,8 +124,8 @@ static struct cnfparamdescr inppdescr[] = {
 	{"ratelimit.burst", eCmdHdlrPositiveInt, 0},
 	{"community_id.seed", eCmdHdlrNonNegInt, 0},
 };
-static struct cnfparamblk inppblk = {CNFPARAMBLK_VERSION, sizeof(inppdescr) / sizeof(struct cnfparamdescr),
-				     inppdescr};
+static struct cnfparamblk inppblk = {CNFPARAMBLK_VERSION,
+				     sizeof(inppdescr) / sizeof(struct cnfparamdescr), inppdescr};
 
 #include "im-helper.h"
 
@@ -148,8 +148,11 @@ static rsRetVal parse_textflags(instanceConf_t *inst, struct cnfarray *ar)
 	static const struct {
 		const char *name;
 		unsigned bit;
-	} names[] = {{"tcpseq", NFT_TCPSEQ}, {"tcpopt", NFT_TCPOPT}, {"ipopt", NFT_IPOPT},
-		     {"uid", NFT_UID},	     {"macdecode", NFT_MACDECODE},
+	} names[] = {{"tcpseq", NFT_TCPSEQ},
+		     {"tcpopt", NFT_TCPOPT},
+		     {"ipopt", NFT_IPOPT},
+		     {"uid", NFT_UID},
+		     {"macdecode", NFT_MACDECODE},
 		     {"all", NFT_TCPSEQ | NFT_TCPOPT | NFT_IPOPT | NFT_UID | NFT_MACDECODE}};
 
 	for (int i = 0; i < ar->nmemb; i++) {
@@ -245,7 +248,8 @@ static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfpa
 	} else if (!strcmp(name, "seq")) {
 		w = estr_dup(v);
 		CHKiRet(parse_word(name, w, seqs, &idx));
-		inst->cfg.flags = (uint16_t)((inst->cfg.flags & NFULNL_CFG_F_CONNTRACK) | seqflags[idx]);
+		inst->cfg.flags =
+			(uint16_t)((inst->cfg.flags & NFULNL_CFG_F_CONNTRACK) | seqflags[idx]);
 	} else if (!strcmp(name, "attach_conntrack")) {
 		if (v->val.d.n)
 			inst->cfg.flags |= NFULNL_CFG_F_CONNTRACK;
@@ -278,7 +282,7 @@ static void free_inst(instanceConf_t *inst)
 BEGINnewInpInst
 	struct cnfparamvals *pvals;
 	instanceConf_t *inst = NULL;
-CODESTARTnewInpInst
+	CODESTARTnewInpInst
 	if ((pvals = nvlstGetParams(lst, &inppblk, NULL)) == NULL)
 		ABORT_FINALIZE(RS_RET_MISSING_CNFPARAMS);
 	CHKmalloc(inst = calloc(1, sizeof(*inst)));
@@ -287,8 +291,9 @@ CODESTARTnewInpInst
 		if (pvals[i].bUsed)
 			CHKiRet(apply_param(inst, inppblk.descr[i].name, &pvals[i]));
 	}
-	inst->opts.device = inst->device ? inst->device
-					 : (inst->opts.schema == NF_SCHEMA_ULOGD ? "Netfilter" : NULL);
+	inst->opts.device = inst->device
+				    ? inst->device
+				    : (inst->opts.schema == NF_SCHEMA_ULOGD ? "Netfilter" : NULL);
 	inst->opts.verdict = inst->verdict;
 	if (loadModConf->tail == NULL)
 		loadModConf->root = inst;
@@ -299,18 +304,18 @@ CODESTARTnewInpInst
 finalize_it:
 	if (inst)
 		free_inst(inst);
-CODE_STD_FINALIZERnewInpInst
+	CODE_STD_FINALIZERnewInpInst
 	cnfparamvalsDestruct(pvals, &inppblk);
 ENDnewInpInst
 
 BEGINbeginCnfLoad
-CODESTARTbeginCnfLoad
+	CODESTARTbeginCnfLoad
 	loadModConf = pModConf;
 	pModConf->pConf = pConf;
 ENDbeginCnfLoad
 
 BEGINendCnfLoad
-CODESTARTendCnfLoad
+	CODESTARTendCnfLoad
 	loadModConf = NULL;
 ENDendCnfLoad
 
@@ -352,14 +357,15 @@ static rsRetVal check_inst(modConfData_t *mc, instanceConf_t *inst)
 
 BEGINcheckCnf
 	instanceConf_t *inst;
-CODESTARTcheckCnf
+	CODESTARTcheckCnf
 	for (inst = pModConf->root; inst != NULL; inst = inst->next) {
 		std_checkRuleset(pModConf, inst);
 		CHKiRet(check_inst(pModConf, inst));
 	}
 	if (pModConf->root == NULL) {
 		LogError(0, RS_RET_NO_LISTNERS,
-			 "imnflog: module loaded, but no input() defined - no packets will be logged");
+			 "imnflog: module loaded, but no input() defined - no packets will be "
+			 "logged");
 		iRet = RS_RET_NO_LISTNERS;
 	}
 finalize_it:
@@ -394,6 +400,12 @@ static void open_inst(instanceConf_t *inst)
 	       "imnflog: listening on NFLOG group %d%s%s, socket receive buffer %d bytes",
 	       inst->group, inst->netns ? " in namespace " : "", inst->netns ? inst->netns : "",
 	       inst->sock.rcvbuf);
+	if (inst->sock.no_conntrack)
+		LogMsg(0, RS_RET_OK, LOG_WARNING,
+		       "imnflog: group %d: attach_conntrack is not supported by this kernel "
+		       "(CONFIG_NETFILTER_NETLINK_GLUE_CT is not set); packets are logged without "
+		       "conntrack fields",
+		       inst->group);
 	if (inst->cfg.rcvbuf > 0 && inst->sock.rcvbuf < inst->cfg.rcvbuf)
 		LogMsg(0, RS_RET_OK, LOG_WARNING,
 		       "imnflog: group %d: receive buffer is %d bytes, below the %d requested "
@@ -403,7 +415,7 @@ static void open_inst(instanceConf_t *inst)
 
 BEGINactivateCnfPrePrivDrop
 	instanceConf_t *inst;
-CODESTARTactivateCnfPrePrivDrop
+	CODESTARTactivateCnfPrePrivDrop
 	runModConf = pModConf;
 	for (inst = runModConf->root; inst != NULL; inst = inst->next)
 		open_inst(inst);
@@ -420,8 +432,8 @@ static rsRetVal setup_stats(instanceConf_t *inst)
 	char name[96];
 	DEFiRet;
 
-	snprintf(name, sizeof(name), "imnflog(group %d%s%s)", inst->group,
-		 inst->netns ? " " : "", inst->netns ? inst->netns : "");
+	snprintf(name, sizeof(name), "imnflog(group %d%s%s)", inst->group, inst->netns ? " " : "",
+		 inst->netns ? inst->netns : "");
 	CHKiRet(statsobj.Construct(&inst->stats));
 	CHKiRet(statsobj.SetName(inst->stats, (uchar *)name));
 	CHKiRet(statsobj.SetOrigin(inst->stats, (uchar *)"imnflog"));
@@ -447,7 +459,7 @@ finalize_it:
 BEGINactivateCnf
 	instanceConf_t *inst;
 	char name[32];
-CODESTARTactivateCnf
+	CODESTARTactivateCnf
 	for (inst = runModConf->root; inst != NULL; inst = inst->next) {
 		if (!inst->active)
 			continue;
@@ -468,7 +480,7 @@ ENDactivateCnf
 
 BEGINfreeCnf
 	instanceConf_t *inst, *del;
-CODESTARTfreeCnf
+	CODESTARTfreeCnf
 	for (inst = pModConf->root; inst != NULL;) {
 		del = inst;
 		inst = inst->next;
@@ -629,7 +641,7 @@ BEGINrunInput
 	struct pollfd pfd[256];
 	instanceConf_t *owner[256];
 	int n;
-CODESTARTrunInput
+	CODESTARTrunInput
 	n = build_pollset(pfd, owner, 256);
 	while (glbl.GetGlobalInputTermState() == 0) {
 		if (poll(pfd, (nfds_t)n, POLL_MS) <= 0)
@@ -647,7 +659,7 @@ ENDrunInput
 BEGINwillRun
 	instanceConf_t *inst;
 	int active = 0;
-CODESTARTwillRun
+	CODESTARTwillRun
 	for (inst = runModConf->root; inst != NULL; inst = inst->next)
 		active += inst->active;
 	if (active == 0) {
@@ -660,11 +672,11 @@ finalize_it:
 ENDwillRun
 
 BEGINafterRun
-CODESTARTafterRun
+	CODESTARTafterRun
 ENDafterRun
 
 BEGINmodExit
-CODESTARTmodExit
+	CODESTARTmodExit
 	if (pInputName != NULL)
 		prop.Destruct(&pInputName);
 	objRelease(statsobj, CORE_COMPONENT);
@@ -675,28 +687,29 @@ CODESTARTmodExit
 ENDmodExit
 
 BEGINisCompatibleWithFeature
-CODESTARTisCompatibleWithFeature
+	CODESTARTisCompatibleWithFeature
 	if (eFeat == sFEATURENonCancelInputTermination)
 		iRet = RS_RET_OK;
 ENDisCompatibleWithFeature
 
 BEGINqueryEtryPt
-CODESTARTqueryEtryPt
-CODEqueryEtryPt_STD_IMOD_QUERIES
-CODEqueryEtryPt_STD_CONF2_QUERIES
-CODEqueryEtryPt_STD_CONF2_PREPRIVDROP_QUERIES
-CODEqueryEtryPt_STD_CONF2_IMOD_QUERIES
-CODEqueryEtryPt_IsCompatibleWithFeature_IF_OMOD_QUERIES
+	CODESTARTqueryEtryPt
+	CODEqueryEtryPt_STD_IMOD_QUERIES
+	CODEqueryEtryPt_STD_CONF2_QUERIES
+	CODEqueryEtryPt_STD_CONF2_PREPRIVDROP_QUERIES
+	CODEqueryEtryPt_STD_CONF2_IMOD_QUERIES
+	CODEqueryEtryPt_IsCompatibleWithFeature_IF_OMOD_QUERIES
 ENDqueryEtryPt
 
 BEGINmodInit()
-CODESTARTmodInit
+	CODESTARTmodInit
 	*ipIFVersProvided = CURR_MOD_IF_VERSION;
-CODEmodInit_QueryRegCFSLineHdlr
+	CODEmodInit_QueryRegCFSLineHdlr
 	CHKiRet(objUse(glbl, CORE_COMPONENT));
 	CHKiRet(objUse(prop, CORE_COMPONENT));
 	CHKiRet(objUse(ruleset, CORE_COMPONENT));
 	CHKiRet(objUse(datetime, CORE_COMPONENT));
 	CHKiRet(objUse(statsobj, CORE_COMPONENT));
-	CHKiRet(prop.CreateStringProp(&pInputName, UCHAR_CONSTANT("imnflog"), sizeof("imnflog") - 1));
+	CHKiRet(prop.CreateStringProp(&pInputName, UCHAR_CONSTANT("imnflog"),
+				      sizeof("imnflog") - 1));
 ENDmodInit

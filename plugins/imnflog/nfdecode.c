@@ -44,8 +44,8 @@ static void mark_truncated(struct nfd_packet *pkt, enum nfd_layer layer)
 		pkt->truncated = layer;
 }
 
-static void decode_l3(struct nfd_packet *pkt, struct nfd_l3 *l3, uint16_t ethertype,
-		      struct span s, int depth);
+static void decode_l3(struct nfd_packet *pkt, struct nfd_l3 *l3, uint16_t ethertype, struct span s,
+		      int depth);
 
 /* TCP options, RFC 9293 section 3.1: kind 0 ends the list, kind 1 is one
  * byte, every other option carries a length that covers kind and length. */
@@ -584,8 +584,8 @@ static void decode_arp(struct nfd_packet *pkt, struct nfd_l3 *l3, struct span s)
 	a->has_addrs = true;
 }
 
-static void decode_l3(struct nfd_packet *pkt, struct nfd_l3 *l3, uint16_t ethertype,
-		      struct span s, int depth)
+static void decode_l3(struct nfd_packet *pkt, struct nfd_l3 *l3, uint16_t ethertype, struct span s,
+		      int depth)
 {
 	memset(l3, 0, sizeof(*l3));
 	l3->len = s.len;
@@ -658,13 +658,13 @@ bool nfd_decode(struct nfd_packet *pkt, uint8_t family, uint16_t ethertype, cons
 const char *nfd_layer_name(enum nfd_layer layer)
 {
 	static const char *const names[] = {
-		[NFD_LAYER_NONE] = "none",	   [NFD_LAYER_VLAN] = "vlan",
-		[NFD_LAYER_ARP] = "arp",	   [NFD_LAYER_IPV4] = "ipv4",
-		[NFD_LAYER_IPV6] = "ipv6",	   [NFD_LAYER_IPV6_EXT] = "ipv6-exthdr",
-		[NFD_LAYER_TCP] = "tcp",	   [NFD_LAYER_UDP] = "udp",
-		[NFD_LAYER_ICMP] = "icmp",	   [NFD_LAYER_ICMPV6] = "icmpv6",
-		[NFD_LAYER_SCTP] = "sctp",	   [NFD_LAYER_DCCP] = "dccp",
-		[NFD_LAYER_GRE] = "gre",	   [NFD_LAYER_IPSEC] = "ipsec",
+		[NFD_LAYER_NONE] = "none",	  [NFD_LAYER_VLAN] = "vlan",
+		[NFD_LAYER_ARP] = "arp",	  [NFD_LAYER_IPV4] = "ipv4",
+		[NFD_LAYER_IPV6] = "ipv6",	  [NFD_LAYER_IPV6_EXT] = "ipv6-exthdr",
+		[NFD_LAYER_TCP] = "tcp",	  [NFD_LAYER_UDP] = "udp",
+		[NFD_LAYER_ICMP] = "icmp",	  [NFD_LAYER_ICMPV6] = "icmpv6",
+		[NFD_LAYER_SCTP] = "sctp",	  [NFD_LAYER_DCCP] = "dccp",
+		[NFD_LAYER_GRE] = "gre",	  [NFD_LAYER_IPSEC] = "ipsec",
 		[NFD_LAYER_INNER] = "icmp-inner",
 	};
 

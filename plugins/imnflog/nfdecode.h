@@ -86,7 +86,7 @@ enum {
 };
 
 #define NFD_MAX_OPTLEN 40 /* IPv4 and TCP options are at most 40 bytes */
-#define NFD_MAX_VLAN 2    /* 802.1ad QinQ: outer S-tag plus C-tag */
+#define NFD_MAX_VLAN   2  /* 802.1ad QinQ: outer S-tag plus C-tag */
 #define NFD_MAX_EXTHDR 8  /* cap on the IPv6 extension-header walk */
 
 struct nfd_tcp {
@@ -183,7 +183,7 @@ struct nfd_l3 {
 	};
 	bool has_l4proto;
 	uint8_t l4proto; /* IANA protocol number */
-	bool fragment;   /* a non-first fragment: no L4 header in it */
+	bool fragment;	 /* a non-first fragment: no L4 header in it */
 	bool first_frag; /* offset 0 with more fragments: L4 lengths cover them all */
 	size_t l4_avail; /* captured bytes at the L4 offset */
 	enum nfd_l4kind l4;
@@ -205,7 +205,7 @@ struct nfd_packet {
 	bool has_inner; /* ICMP error: the quoted packet, decoded once */
 	struct nfd_l3 inner;
 	enum nfd_layer truncated; /* first layer that ran out of bytes */
-	unsigned anomalies;       /* enum nfd_anomaly bits */
+	unsigned anomalies;	  /* enum nfd_anomaly bits */
 };
 
 /* NFPROTO_* values (linux/netfilter.h) used to pick the first decoder. */

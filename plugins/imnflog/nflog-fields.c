@@ -91,8 +91,9 @@ static void put_int(struct emit *e, enum nflog_field f, int64_t v)
 		put(e, f, json_object_new_string(buf));
 		break;
 	case FT_BOOL:
-		put(e, f, e->schema == NF_SCHEMA_ULOGD ? json_object_new_int(v != 0)
-						       : json_object_new_boolean(v != 0));
+		put(e, f,
+		    e->schema == NF_SCHEMA_ULOGD ? json_object_new_int(v != 0)
+						 : json_object_new_boolean(v != 0));
 		break;
 	default:
 		put(e, f, json_object_new_int64(v));
@@ -244,9 +245,9 @@ static void emit_meta(struct emit *e, const struct nflog_record *r, const struct
 		put_int(e, NFF_OOB_GID, m->gid);
 	if (o->verdict)
 		put_str(e, NFF_ACTION,
-			e->schema == NF_SCHEMA_ECS ? o->verdict
-						   : (verdict_allows(o->verdict) ? "allowed"
-										  : "blocked"));
+			e->schema == NF_SCHEMA_ECS
+				? o->verdict
+				: (verdict_allows(o->verdict) ? "allowed" : "blocked"));
 	if (m->has & NFM_HWHEADER)
 		put_int(e, NFF_RAW_TYPE, m->hwtype);
 	if (m->has & NFM_HWADDR)
@@ -491,17 +492,17 @@ static void emit_network(struct emit *e, const struct nflog_record *r, const str
 		const uint8_t *s = alen == 4 ? l3->v4.saddr : l3->v6.saddr;
 		const uint8_t *d = alen == 4 ? l3->v4.daddr : l3->v6.daddr;
 		uint16_t sp = 0, dp = 0;
-		bool ports = (l3->l4 == NFD_L4_TCP || l3->l4 == NFD_L4_UDP ||
-			      l3->l4 == NFD_L4_SCTP) &&
-			     l4_ports(l3, &sp, &dp);
+		bool ports =
+			(l3->l4 == NFD_L4_TCP || l3->l4 == NFD_L4_UDP || l3->l4 == NFD_L4_SCTP) &&
+			l4_ports(l3, &sp, &dp);
 
 		if (l3->l4 == NFD_L4_ICMP || l3->l4 == NFD_L4_ICMPV6) {
 			ports = true;
 			sp = l3->icmp.type;
 			dp = l3->icmp.code;
 		}
-		community_id_v1(o->community_id_seed, s, d, (size_t)alen, l3->l4proto, ports, sp, dp,
-				cid);
+		community_id_v1(o->community_id_seed, s, d, (size_t)alen, l3->l4proto, ports, sp,
+				dp, cid);
 		put_str(e, NFF_COMMUNITY_ID, cid);
 	}
 }
@@ -548,8 +549,7 @@ static void emit_mac(struct emit *e, const struct nflog_meta *m)
 	/* HWHDR decodes Ethernet (ARPHRD_ETHER) headers only */
 	if (m->hwtype == 1 && m->hwheader_len >= 14) {
 		put_mac(e, NFF_MAC_SADDR,
-			(m->has & NFM_HWADDR) && m->hwaddr_len == 6 ? m->hwaddr
-								    : m->hwheader + 6,
+			(m->has & NFM_HWADDR) && m->hwaddr_len == 6 ? m->hwaddr : m->hwheader + 6,
 			6);
 		put_mac(e, NFF_MAC_DADDR, m->hwheader, 6);
 	}
@@ -602,8 +602,8 @@ static void emit_ct(struct emit *e, const struct nflog_meta *m)
 static void emit_decode_status(struct emit *e, const struct nfd_packet *pkt)
 {
 	static const char *const names[] = {
-		"ipv4-version", "ipv4-ihl",	 "ipv4-totlen",	  "ipv4-option",
-		"ipv6-version", "ipv6-ext-limit", "tcp-doff",	  "tcp-option",
+		"ipv4-version", "ipv4-ihl",	  "ipv4-totlen", "ipv4-option",
+		"ipv6-version", "ipv6-ext-limit", "tcp-doff",	 "tcp-option",
 		"udp-len",	"vlan-depth",	  "unknown-l3",
 	};
 	const char *list[sizeof(names) / sizeof(names[0])];

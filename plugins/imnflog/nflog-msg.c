@@ -199,8 +199,7 @@ int nflog_parse(const struct nlmsghdr *nlh, struct nflog_meta *m)
 {
 	const struct nfgenmsg *nfg;
 
-	memset(m, 0, offsetof(struct nflog_meta, ct));
-	m->ct.has = 0;
+	memset(m, 0, sizeof(*m));
 	if (nlh->nlmsg_type != ((NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_PACKET) ||
 	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*nfg)))
 		return -1;

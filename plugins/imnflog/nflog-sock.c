@@ -67,20 +67,26 @@ static int talk(struct nflog_sock *s, struct nlmsghdr *nlh)
 static int cfg_cmd(struct nflog_sock *s, uint16_t group, uint8_t cmd)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = put_cfg_header(buf, s, group, AF_UNSPEC);
+	struct nlmsghdr *nlh;
 	struct nfulnl_msg_config_cmd c = {.command = cmd};
 
+	memset(buf, 0, sizeof(buf)); /* attribute padding goes on the wire */
+	nlh = put_cfg_header(buf, s, group, AF_UNSPEC);
 	mnl_attr_put(nlh, NFULA_CFG_CMD, sizeof(c), &c);
 	return talk(s, nlh);
 }
 
-static int cfg_params(struct nflog_sock *s, const struct nflog_cfg *cfg)
+static int cfg_params(struct nflog_sock *s, const struct nflog_cfg *cfg, uint16_t flags)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = put_cfg_header(buf, s, cfg->group, AF_UNSPEC);
-	struct nfulnl_msg_config_mode mode = {.copy_range = htonl(cfg->copy_range),
-					      .copy_mode = NFULNL_COPY_PACKET};
+	struct nlmsghdr *nlh;
+	struct nfulnl_msg_config_mode mode;
 
+	memset(buf, 0, sizeof(buf)); /* attribute padding goes on the wire */
+	nlh = put_cfg_header(buf, s, cfg->group, AF_UNSPEC);
+	memset(&mode, 0, sizeof(mode)); /* its _pad byte goes on the wire */
+	mode.copy_range = htonl(cfg->copy_range);
+	mode.copy_mode = NFULNL_COPY_PACKET;
 	mnl_attr_put(nlh, NFULA_CFG_MODE, sizeof(mode), &mode);
 	if (cfg->nlbufsiz)
 		mnl_attr_put_u32(nlh, NFULA_CFG_NLBUFSIZ, htonl(cfg->nlbufsiz));
@@ -88,7 +94,7 @@ static int cfg_params(struct nflog_sock *s, const struct nflog_cfg *cfg)
 		mnl_attr_put_u32(nlh, NFULA_CFG_TIMEOUT, htonl(cfg->qtimeout));
 	if (cfg->qthreshold)
 		mnl_attr_put_u32(nlh, NFULA_CFG_QTHRESH, htonl(cfg->qthreshold));
-	mnl_attr_put_u16(nlh, NFULA_CFG_FLAGS, htons(cfg->flags));
+	mnl_attr_put_u16(nlh, NFULA_CFG_FLAGS, htons(flags));
 	return talk(s, nlh);
 }
 
@@ -149,12 +155,18 @@ int nflog_sock_open(struct nflog_sock *s, const struct nflog_cfg *cfg, char *err
 	if (ret < 0)
 		return fail(s, err, errlen, "cannot bind NFLOG group %u: %s", cfg->group,
 			    strerror(-ret));
-	ret = cfg_params(s, cfg);
+	ret = cfg_params(s, cfg, cfg->flags);
+	if (ret == -EAGAIN) /* the kernel just loaded its conntrack glue */
+		ret = cfg_params(s, cfg, cfg->flags);
+	if (ret == -EOPNOTSUPP && (cfg->flags & NFULNL_CFG_F_CONNTRACK)) {
+		/* Kernels without CONFIG_NETFILTER_NETLINK_GLUE_CT cannot attach
+		 * conntrack to logged packets: log the packets without it. */
+		s->no_conntrack = true;
+		ret = cfg_params(s, cfg, cfg->flags & ~NFULNL_CFG_F_CONNTRACK);
+	}
 	if (ret < 0)
 		return fail(s, err, errlen, "cannot configure NFLOG group %u: %s", cfg->group,
 			    strerror(-ret));
-	if (mnl_socket_setsockopt(s->nl, NETLINK_NO_ENOBUFS, &(int){0}, sizeof(int)) < 0)
-		return fail(s, err, errlen, "setsockopt: %s", strerror(errno));
 	return 0;
 }
 

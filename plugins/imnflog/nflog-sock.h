@@ -11,19 +11,20 @@ struct mnl_socket;
 
 struct nflog_cfg {
 	uint16_t group;
-	uint32_t copy_range;  /* snaplen; 0xffff = whole packet */
-	uint32_t qthreshold;  /* 0 = kernel default */
-	uint32_t qtimeout;    /* 1/100 s; 0 = kernel default */
-	uint32_t nlbufsiz;    /* kernel batch buffer; 0 = kernel default */
-	uint16_t flags;       /* NFULNL_CFG_F_* */
-	int rcvbuf;           /* socket receive buffer request, bytes */
+	uint32_t copy_range; /* snaplen; 0xffff = whole packet */
+	uint32_t qthreshold; /* 0 = kernel default */
+	uint32_t qtimeout;   /* 1/100 s; 0 = kernel default */
+	uint32_t nlbufsiz;   /* kernel batch buffer; 0 = kernel default */
+	uint16_t flags;	     /* NFULNL_CFG_F_* */
+	int rcvbuf;	     /* socket receive buffer request, bytes */
 };
 
 struct nflog_sock {
 	struct mnl_socket *nl;
 	unsigned portid;
 	unsigned seq;
-	int rcvbuf; /* effective size reported by the kernel */
+	int rcvbuf;	   /* effective size reported by the kernel */
+	bool no_conntrack; /* attach_conntrack asked, the kernel cannot */
 };
 
 /* Opens, binds the group and applies the configuration in the current

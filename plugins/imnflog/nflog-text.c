@@ -10,6 +10,25 @@
 
 enum { P_TCP = 6, P_UDP = 17, P_ICMP = 1, P_AH = 51, P_ESP = 50, P_ICMPV6 = 58, P_UDPLITE = 136 };
 
+/* "PROTO=<name> ", then whether the transport header follows. A non-first
+ * fragment stops after the name; a header that was not captured prints
+ * INCOMPLETE and, as in the kernel, ends the line (*ended). */
+static bool l4_head(struct strbuf *sb, const struct nfd_l3 *l3, const char *proto,
+		    enum nfd_l4kind kind, bool *ended)
+{
+	sb_puts(sb, proto);
+	*ended = false;
+	if (l3->fragment)
+		return false;
+	if (l3->l4 != kind) {
+		/* Max length: 25 "INCOMPLETE [65535 bytes] " */
+		sb_printf(sb, "INCOMPLETE [%zu bytes] ", l3->l4_avail);
+		*ended = true;
+		return false;
+	}
+	return true;
+}
+
 /* Kernel convention: returns true when the line ends here (the caller then
  * prints neither UID nor MARK). */
 static bool text_tcp(struct strbuf *sb, const struct nfd_l3 *l3, unsigned flags)
@@ -22,14 +41,10 @@ static bool text_tcp(struct strbuf *sb, const struct nfd_l3 *l3, unsigned flags)
 		     {NFD_TCP_ACK, "ACK "}, {NFD_TCP_PSH, "PSH "}, {NFD_TCP_RST, "RST "},
 		     {NFD_TCP_SYN, "SYN "}, {NFD_TCP_FIN, "FIN "}};
 
-	sb_puts(sb, "PROTO=TCP ");
-	if (l3->fragment)
-		return false;
-	if (l3->l4 != NFD_L4_TCP) {
-		/* Max length: 25 "INCOMPLETE [65535 bytes] " */
-		sb_printf(sb, "INCOMPLETE [%zu bytes] ", l3->l4_avail);
-		return true;
-	}
+	bool ended;
+
+	if (!l4_head(sb, l3, "PROTO=TCP ", NFD_L4_TCP, &ended))
+		return ended;
 	sb_printf(sb, "SPT=%u DPT=%u ", t->sport, t->dport);
 	if (flags & NFT_TCPSEQ)
 		sb_printf(sb, "SEQ=%u ACK=%u ", t->seq, t->ack);
@@ -56,13 +71,11 @@ static bool text_tcp(struct strbuf *sb, const struct nfd_l3 *l3, unsigned flags)
 
 static bool text_udp(struct strbuf *sb, const struct nfd_l3 *l3)
 {
-	sb_puts(sb, l3->l4proto == P_UDP ? "PROTO=UDP " : "PROTO=UDPLITE ");
-	if (l3->fragment)
-		return false;
-	if (l3->l4 != NFD_L4_UDP) {
-		sb_printf(sb, "INCOMPLETE [%zu bytes] ", l3->l4_avail);
-		return true;
-	}
+	bool ended;
+
+	if (!l4_head(sb, l3, l3->l4proto == P_UDP ? "PROTO=UDP " : "PROTO=UDPLITE ", NFD_L4_UDP,
+		     &ended))
+		return ended;
 	/* Max length: 30 "SPT=65535 DPT=65535 LEN=65535 " */
 	sb_printf(sb, "SPT=%u DPT=%u LEN=%u ", l3->udp.sport, l3->udp.dport, l3->udp.len);
 	return false;
@@ -88,13 +101,10 @@ static void text_icmp(struct strbuf *sb, const struct nflog_record *r, const str
 {
 	const struct nfd_icmp *ic = &l3->icmp;
 
-	sb_puts(sb, "PROTO=ICMP ");
-	if (l3->fragment)
+	bool ended;
+
+	if (!l4_head(sb, l3, "PROTO=ICMP ", NFD_L4_ICMP, &ended))
 		return;
-	if (l3->l4 != NFD_L4_ICMP) {
-		sb_printf(sb, "INCOMPLETE [%zu bytes] ", l3->l4_avail);
-		return;
-	}
 	/* Max length: 18 "TYPE=255 CODE=255 " */
 	sb_printf(sb, "TYPE=%u CODE=%u ", ic->type, ic->code);
 	if (ic->short_for_type) {
@@ -225,13 +235,10 @@ static bool text_icmpv6(struct strbuf *sb, const struct nflog_record *r, const s
 {
 	const struct nfd_icmp *ic = &l3->icmp;
 
-	sb_puts(sb, "PROTO=ICMPv6 ");
-	if (l3->fragment)
-		return false;
-	if (l3->l4 != NFD_L4_ICMPV6) {
-		sb_printf(sb, "INCOMPLETE [%zu bytes] ", l3->l4_avail);
-		return true;
-	}
+	bool ended;
+
+	if (!l4_head(sb, l3, "PROTO=ICMPv6 ", NFD_L4_ICMPV6, &ended))
+		return ended;
 	sb_printf(sb, "TYPE=%u CODE=%u ", ic->type, ic->code);
 	if (ic->has_echo)
 		sb_printf(sb, "ID=%u SEQ=%u ", ic->echo_id, ic->echo_seq);

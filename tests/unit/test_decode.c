@@ -56,8 +56,8 @@ static size_t ipv6(uint8_t *p, uint8_t nh, size_t plen)
 /* SYN with MSS 1460, SACK-permitted, timestamps, NOP, window scale 7. */
 static size_t tcp_syn(uint8_t *p)
 {
-	static const uint8_t opts[] = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1,
-				       0, 0, 0, 0, 1, 3, 3, 7};
+	static const uint8_t opts[] = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0,
+				       0, 1, 0,	   0,	 0, 0, 1, 3,  3, 7};
 
 	memset(p, 0, 40);
 	put16(p, 0, 40000);
@@ -91,8 +91,8 @@ static void test_ipv4_tcp_syn_options(void)
 	CHECK_EQ("flags", 0xc2, k.l3.tcp.flags);
 	CHECK_EQ("window", 64240, k.l3.tcp.window);
 	CHECK_EQ("csum", 0xabcd, k.l3.tcp.csum);
-	CHECK_EQ("opts", NFD_TCPOPT_MSS | NFD_TCPOPT_SACK_PERM | NFD_TCPOPT_TIMESTAMP |
-				 NFD_TCPOPT_WSCALE,
+	CHECK_EQ("opts",
+		 NFD_TCPOPT_MSS | NFD_TCPOPT_SACK_PERM | NFD_TCPOPT_TIMESTAMP | NFD_TCPOPT_WSCALE,
 		 k.l3.tcp.opts);
 	CHECK_EQ("mss", 1460, k.l3.tcp.mss);
 	CHECK_EQ("wscale", 7, k.l3.tcp.wscale);
@@ -222,8 +222,8 @@ static void test_icmp_echo_and_errors(void)
 	put16(b + n, 4, 77);
 	put16(b + n, 6, 3);
 	CHECK("echo clean", nfd_decode(&k, 2, 0x0800, b, n + 8));
-	CHECK("echo fields", k.l3.icmp.has_echo && k.l3.icmp.echo_id == 77 &&
-				     k.l3.icmp.echo_seq == 3);
+	CHECK("echo fields",
+	      k.l3.icmp.has_echo && k.l3.icmp.echo_id == 77 && k.l3.icmp.echo_seq == 3);
 	/* port unreachable quoting a UDP datagram */
 	n = ipv4(b, 1, 0, 8 + 28, 0);
 	memset(b + n, 0, 8);
@@ -235,8 +235,8 @@ static void test_icmp_echo_and_errors(void)
 	put16(b + n + 8 + m, 4, 8);
 	CHECK("unreach clean", nfd_decode(&k, 2, 0x0800, b, n + 36));
 	CHECK("inner", k.has_inner && k.inner.kind == NFD_L3_IPV4);
-	CHECK("inner ports", k.inner.l4 == NFD_L4_UDP && k.inner.udp.sport == 5353 &&
-				     k.inner.udp.dport == 9);
+	CHECK("inner ports",
+	      k.inner.l4 == NFD_L4_UDP && k.inner.udp.sport == 5353 && k.inner.udp.dport == 9);
 	/* fragmentation needed carries the next-hop MTU */
 	b[n + 1] = 4;
 	put16(b + n, 6, 1400);
@@ -365,8 +365,8 @@ static void test_other_transports(void)
 	put16(b + n, 0, 0xa000); /* checksum and key present */
 	put16(b + n, 2, 0x0800);
 	put32(b + n, 8, 42);
-	CHECK("gre key", nfd_decode(&k, 2, 0x0800, b, n + 12) && k.l3.gre.has_key &&
-				 k.l3.gre.key == 42);
+	CHECK("gre key",
+	      nfd_decode(&k, 2, 0x0800, b, n + 12) && k.l3.gre.has_key && k.l3.gre.key == 42);
 	nfd_decode(&k, 2, 0x0800, b, n + 9);
 	CHECK_EQ("gre key cut", NFD_LAYER_GRE, k.truncated);
 	ipv4(b, 51, 0, 12, 0);
@@ -379,8 +379,8 @@ static void test_other_transports(void)
 
 static void test_arp_vlan_netdev(void)
 {
-	uint8_t b[64] = {0, 1, 8, 0, 6, 4, 0, 1, 2, 2, 2, 2, 2, 2, 10, 0, 0, 1,
-			 0, 0, 0, 0, 0, 0, 10, 0, 0, 2};
+	uint8_t b[64] = {0,  1, 8, 0, 6, 4, 0, 1, 2, 2, 2,  2, 2, 2,
+			 10, 0, 0, 1, 0, 0, 0, 0, 0, 0, 10, 0, 0, 2};
 	uint8_t v[80];
 	struct nfd_packet k;
 	size_t n;

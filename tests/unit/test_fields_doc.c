@@ -7,8 +7,9 @@
 
 static const char *type_name(enum nf_ftype t)
 {
-	static const char *const names[] = {"", "number", "0/1", "string", "keyword (string)",
-					    "array of strings", "MAC string"};
+	static const char *const names[] = {"",		 "number",	     "0/1",
+					    "string",	 "keyword (string)", "array of strings",
+					    "MAC string"};
 
 	return names[t];
 }
@@ -17,25 +18,26 @@ static size_t render(char *buf, size_t size)
 {
 	size_t n = 0;
 
-	n += (size_t)snprintf(buf + n, size - n,
-			      "# imnflog field reference\n\n"
-			      "Generated from `plugins/imnflog/nflog-fields.def` by "
-			      "`tests/unit/test_fields_doc --write`; do not edit.\n\n"
-			      "`schema=\"ecs\"` nests the ECS path in `$!` (`$!source!ip`); "
-			      "`schema=\"ulogd\"` uses the flat ulogd2 JSON key "
-			      "(`$!src_ip`). A dash means the field does not exist in that schema.\n\n"
-			      "| ECS path | ECS type | ulogd2 key | ulogd2 type | meaning |\n"
-			      "|---|---|---|---|---|\n");
+	n += (size_t)snprintf(
+		buf + n, size - n,
+		"# imnflog field reference\n\n"
+		"Generated from `plugins/imnflog/nflog-fields.def` by "
+		"`tests/unit/test_fields_doc --write`; do not edit.\n\n"
+		"`schema=\"ecs\"` nests the ECS path in `$!` (`$!source!ip`); "
+		"`schema=\"ulogd\"` uses the flat ulogd2 JSON key "
+		"(`$!src_ip`). A dash means the field does not exist in that schema.\n\n"
+		"| ECS path | ECS type | ulogd2 key | ulogd2 type | meaning |\n"
+		"|---|---|---|---|---|\n");
 	for (int i = 0; i < NFF_COUNT && n < size; i++) {
 		const struct nflog_field_desc *f = &nflog_fields[i];
 
-		n += (size_t)snprintf(buf + n, size - n, "| %s | %s | %s | %s | %s |\n",
-				      f->key[NF_SCHEMA_ECS] ? f->key[NF_SCHEMA_ECS] : "-",
-				      f->key[NF_SCHEMA_ECS] ? type_name(f->type[NF_SCHEMA_ECS]) : "-",
-				      f->key[NF_SCHEMA_ULOGD] ? f->key[NF_SCHEMA_ULOGD] : "-",
-				      f->key[NF_SCHEMA_ULOGD] ? type_name(f->type[NF_SCHEMA_ULOGD])
-							      : "-",
-				      f->doc);
+		n += (size_t)snprintf(
+			buf + n, size - n, "| %s | %s | %s | %s | %s |\n",
+			f->key[NF_SCHEMA_ECS] ? f->key[NF_SCHEMA_ECS] : "-",
+			f->key[NF_SCHEMA_ECS] ? type_name(f->type[NF_SCHEMA_ECS]) : "-",
+			f->key[NF_SCHEMA_ULOGD] ? f->key[NF_SCHEMA_ULOGD] : "-",
+			f->key[NF_SCHEMA_ULOGD] ? type_name(f->type[NF_SCHEMA_ULOGD]) : "-",
+			f->doc);
 	}
 	return n;
 }

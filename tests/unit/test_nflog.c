@@ -19,10 +19,10 @@ static const uint8_t MAC[14] = {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 8, 0};
 /* IPv4 TCP SYN 192.0.2.1:40000 -> 198.51.100.7:22 with MSS, SACK-permitted,
  * timestamps and window scale, DF, TOS 0xb8. */
 static const uint8_t SYN[60] = {
-	0x45, 0xb8, 0x00, 0x3c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x06, 0xbe, 0xef, 192, 0, 2, 1,
-	198,  51,   100,  7,    0x9c, 0x40, 0x00, 0x16, 0x00, 0x00, 0x03, 0xe8, 0,   0, 0, 0,
-	0xa0, 0xc2, 0xfa, 0xf0, 0xab, 0xcd, 0x00, 0x00, 2,    4,    5,    0xb4, 4,   2, 8, 10,
-	0,    0,    0,    1,    0,    0,    0,    0,    1,    3,    3,    7};
+	0x45, 0xb8, 0x00, 0x3c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x06, 0xbe, 0xef, 192,  0,    2,
+	1,    198,  51,	  100,	7,    0x9c, 0x40, 0x00, 0x16, 0x00, 0x00, 0x03, 0xe8, 0,    0,
+	0,    0,    0xa0, 0xc2, 0xfa, 0xf0, 0xab, 0xcd, 0x00, 0x00, 2,	  4,	5,    0xb4, 4,
+	2,    8,    10,	  0,	0,    0,    1,	  0,	0,    0,    0,	  1,	3,    3,    7};
 
 struct builder {
 	char buf[4096];
@@ -157,36 +157,37 @@ static void test_syn_ecs_json(void)
 
 	syn_message(&b);
 	prepare(&b, &w, "eth0", "");
-	CHECK_STR("ecs",
-		  "{\"@timestamp\":\"2026-11-26T05:10:22.298770Z\",\"ecs\":{\"version\":\"8.11.0\"},"
-		  "\"event\":{\"kind\":\"event\",\"category\":[\"network\"],\"type\":[\"connection\","
-		  "\"denied\"],\"module\":\"netfilter\",\"dataset\":\"netfilter.nflog\","
-		  "\"action\":\"drop\"},\"netfilter\":{\"caplen\":60,\"mark\":16,\"hook\":\"input\","
-		  "\"seq\":{\"local\":7},\"family\":2,\"hw_protocol\":2048,\"hw_type\":1,\"group\":5,"
-		  "\"ip\":{\"tos\":184,\"ttl\":64,\"len\":60,\"ihl\":5,\"checksum\":48879,"
-		  "\"id\":4660,\"frag\":16384,\"flags\":[\"DF\"]},\"tcp\":{\"seq\":1000,\"ack\":0,"
-		  "\"window\":64240,\"doff\":10,\"reserved\":0,\"urgp\":0,\"checksum\":43981,"
-		  "\"flags\":[\"CWR\",\"ECE\",\"SYN\"],\"options\":{\"mss\":1460,\"wscale\":7,"
-		  "\"sack_permitted\":true,\"tsval\":1,\"tsecr\":0}},"
-		  "\"mac\":{\"header\":\"02:00:00:00:00:01:02:00:00:00:00:02:08:00\"}},"
-		  "\"network\":{\"packets\":1,\"type\":\"ipv4\",\"iana_number\":\"6\","
-		  "\"transport\":\"tcp\",\"bytes\":60,"
-		  "\"community_id\":\"1:7i3Wew4IV7RcvRtGYWtoZ+K1zuE=\"},\"rule\":{\"name\":\"SSH "
-		  "\\\"x\\\" \"},\"observer\":{\"ingress\":{\"interface\":{\"id\":\"2\","
-		  "\"name\":\"eth0\"}}},\"source\":{\"port\":40000,\"ip\":\"192.0.2.1\","
-		  "\"mac\":\"02-00-00-00-00-02\"},\"destination\":{\"port\":22,"
-		  "\"ip\":\"198.51.100.7\",\"mac\":\"02-00-00-00-00-01\"}}",
-		  json(&w, NF_SCHEMA_ECS, "drop"));
+	CHECK_STR(
+		"ecs",
+		"{\"@timestamp\":\"2026-11-26T05:10:22.298770Z\",\"ecs\":{\"version\":\"8.11.0\"},"
+		"\"event\":{\"kind\":\"event\",\"category\":[\"network\"],\"type\":[\"connection\","
+		"\"denied\"],\"module\":\"netfilter\",\"dataset\":\"netfilter.nflog\","
+		"\"action\":\"drop\"},\"netfilter\":{\"caplen\":60,\"mark\":16,\"hook\":\"input\","
+		"\"seq\":{\"local\":7},\"family\":2,\"hw_protocol\":2048,\"hw_type\":1,\"group\":5,"
+		"\"ip\":{\"tos\":184,\"ttl\":64,\"len\":60,\"ihl\":5,\"checksum\":48879,"
+		"\"id\":4660,\"frag\":16384,\"flags\":[\"DF\"]},\"tcp\":{\"seq\":1000,\"ack\":0,"
+		"\"window\":64240,\"doff\":10,\"reserved\":0,\"urgp\":0,\"checksum\":43981,"
+		"\"flags\":[\"CWR\",\"ECE\",\"SYN\"],\"options\":{\"mss\":1460,\"wscale\":7,"
+		"\"sack_permitted\":true,\"tsval\":1,\"tsecr\":0}},"
+		"\"mac\":{\"header\":\"02:00:00:00:00:01:02:00:00:00:00:02:08:00\"}},"
+		"\"network\":{\"packets\":1,\"type\":\"ipv4\",\"iana_number\":\"6\","
+		"\"transport\":\"tcp\",\"bytes\":60,"
+		"\"community_id\":\"1:7i3Wew4IV7RcvRtGYWtoZ+K1zuE=\"},\"rule\":{\"name\":\"SSH "
+		"\\\"x\\\" \"},\"observer\":{\"ingress\":{\"interface\":{\"id\":\"2\","
+		"\"name\":\"eth0\"}}},\"source\":{\"port\":40000,\"ip\":\"192.0.2.1\","
+		"\"mac\":\"02-00-00-00-00-02\"},\"destination\":{\"port\":22,"
+		"\"ip\":\"198.51.100.7\",\"mac\":\"02-00-00-00-00-01\"}}",
+		json(&w, NF_SCHEMA_ECS, "drop"));
 }
 
 /* Community ID v1 reference vector from the specification's test data:
  * TCP 128.232.110.120:34855 -> 66.35.250.204:80, seed 0. */
 static void test_community_id_vector(void)
 {
-	static const uint8_t pkt[40] = {0x45, 0,    0,	  40,	0,    0,    0,	  0,	64,   6,
-					0,    0,    128,  232,	110,  120,  66,	  35,	250,  204,
-					0x88, 0x27, 0x00, 0x50, 0,    0,    0,	  0,	0,    0,
-					0,    0,    0x50, 0x02, 0x20, 0x00, 0,	  0,	0,    0};
+	static const uint8_t pkt[40] = {0x45, 0,    0,	  40,	0,    0,    0,	0,  64,	 6,
+					0,    0,    128,  232,	110,  120,  66, 35, 250, 204,
+					0x88, 0x27, 0x00, 0x50, 0,    0,    0,	0,  0,	 0,
+					0,    0,    0x50, 0x02, 0x20, 0x00, 0,	0,  0,	 0};
 	struct builder b;
 	struct nflog_work w;
 	char *got;
@@ -208,10 +209,10 @@ static void test_community_id_vector(void)
 static void test_port_unreachable_text(void)
 {
 	static const uint8_t pkt[56] = {
-		0x45, 0xc0, 0, 56, 0, 1, 0, 0, 64, 1, 0, 0, 10, 0, 0, 2, 10, 0, 0, 1,
-		3,    3,    0, 0,  0, 0, 0, 0,			      /* ICMP port unreachable */
-		0x45, 0,    0, 28, 0, 9, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
-		0x14, 0xe9, 0, 9,  0, 8, 0, 0};		      /* UDP 5353 -> 9 */
+		0x45, 0xc0, 0, 56, 0, 1,    0,	  0, 64, 1,  0, 0, 10, 0, 0,
+		2,    10,   0, 0,  1, 3,    3,	  0, 0,	 0,  0, 0, 0, /* ICMP port unreachable */
+		0x45, 0,    0, 28, 0, 9,    0x40, 0, 64, 17, 0, 0, 10, 0, 0,
+		1,    10,   0, 0,  2, 0x14, 0xe9, 0, 9,	 0,  8, 0, 0}; /* UDP 5353 -> 9 */
 	struct builder b;
 	struct nflog_work w;
 
@@ -232,9 +233,9 @@ static void test_port_unreachable_text(void)
 
 static void test_ipv6_text(void)
 {
-	uint8_t pkt[48] = {0x60, 0,   0,    0, 0, 8, 17, 64, 0xfd, 0, 0, 0x99, 0, 0, 0, 0,
-			   0,	 0,   0,    0, 0, 0, 0,	 1,  0xfd, 0, 0, 0x99, 0, 0, 0, 0,
-			   0,	 0,   0,    0, 0, 0, 0,	 2,  0x13, 0x88, 0, 53, 0, 8, 0, 0};
+	uint8_t pkt[48] = {0x60, 0, 0, 0, 0, 8, 17, 64, 0xfd, 0,    0, 0x99, 0, 0, 0, 0,
+			   0,	 0, 0, 0, 0, 0, 0,  1,	0xfd, 0,    0, 0x99, 0, 0, 0, 0,
+			   0,	 0, 0, 0, 0, 0, 0,  2,	0x13, 0x88, 0, 53,   0, 8, 0, 0};
 	struct builder b;
 	struct nflog_work w;
 
@@ -251,8 +252,8 @@ static void test_ipv6_text(void)
 
 static void test_arp_text(void)
 {
-	static const uint8_t arp[28] = {0, 1, 8, 0, 6, 4, 0, 1, 2, 0, 0, 0, 0, 2, 10, 0,
-					0, 1, 0, 0, 0, 0, 0, 0, 10, 0, 0, 2};
+	static const uint8_t arp[28] = {0,  1, 8, 0, 6, 4, 0, 1, 2, 0, 0,  0, 0, 2,
+					10, 0, 0, 1, 0, 0, 0, 0, 0, 0, 10, 0, 0, 2};
 	struct builder b;
 	struct nflog_work w;
 
@@ -296,9 +297,9 @@ static void test_malformed_attributes(void)
 	uint8_t two[2] = {0, 1};
 
 	begin(&b, 2, 1, 0x0800, 1);
-	mnl_attr_put(b.nlh, NFULA_MARK, sizeof(two), two);	 /* u32 with 2 bytes */
+	mnl_attr_put(b.nlh, NFULA_MARK, sizeof(two), two);	/* u32 with 2 bytes */
 	mnl_attr_put(b.nlh, NFULA_TIMESTAMP, sizeof(two), two); /* 16 expected */
-	mnl_attr_put(b.nlh, 200, sizeof(two), two);		 /* unknown: skipped */
+	mnl_attr_put(b.nlh, 200, sizeof(two), two);		/* unknown: skipped */
 	mnl_attr_put(b.nlh, NFULA_PAYLOAD, sizeof(SYN), SYN);
 	CHECK("still parsed", nflog_prepare(&w, b.nlh, NULL, &now) == 0);
 	CHECK_EQ("two bad attributes", 2, w.meta.bad_attrs);

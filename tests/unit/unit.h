@@ -15,13 +15,13 @@ static int unit_failed, unit_passed;
 			unit_passed++;                                                             \
 		} else {                                                                           \
 			unit_failed++;                                                             \
-			printf("not ok - %s: %s (%s:%d)\n", name, #cond, __FILE__, __LINE__);     \
+			printf("not ok - %s: %s (%s:%d)\n", name, #cond, __FILE__, __LINE__);      \
 		}                                                                                  \
 	} while (0)
 
 #define CHECK_EQ(name, want, got)                                                                  \
 	do {                                                                                       \
-		uint64_t w_ = (uint64_t)(want), g_ = (uint64_t)(got);                             \
+		uint64_t w_ = (uint64_t)(want), g_ = (uint64_t)(got);                              \
 		if (w_ == g_) {                                                                    \
 			unit_passed++;                                                             \
 		} else {                                                                           \

@@ -1,0 +1,44 @@
+#!/bin/bash
+# Sockets open before rsyslog drops privileges: with privdrop to "nobody"
+# packets still arrive. Interface names follow a rename between packets, and
+# the message time is the packet's kernel timestamp, with microseconds.
+. "$(dirname "$0")/lib.sh"
+require_root
+two_hosts A B
+chmod 777 "$W"
+nsx B nft -f - <<'NFT'
+table inet t {
+	chain in {
+		type filter hook input priority 0;
+		ip saddr 10.200.0.1 log group 1
+	}
+}
+NFT
+rs_conf "
+global(privdrop.user.name=\"nobody\" privdrop.group.name=\"nogroup\")
+template(name=\"t\" type=\"string\" string=\"%timereported:::date-rfc3339% %\$!@timestamp% %\$!observer!ingress!interface!name%\\n\")
+action(type=\"omfile\" file=\"$W/out\" template=\"t\" fileCreateMode=\"0666\")
+input(type=\"imnflog\" group=\"1\" netns=\"${NSP}B\")
+"
+rs_start
+expect_eq "rsyslogd runs as nobody" nobody "$(ps -o user= -p "$RS_PID")"
+send() { scapy A "sendp(Ether(src='02:00:00:00:00:0a', dst='02:00:00:00:00:0b')/IP(src='10.200.0.1', dst='10.200.0.2')/UDP(sport=1, dport=$1), iface='a0')"; }
+send 100
+wait_lines "$W/out" 1
+ip -n "${NSP}B" link set b0 down
+ip -n "${NSP}B" link set b0 name lan0
+ip -n "${NSP}B" link set lan0 up
+ip -n "${NSP}B" neigh replace 10.200.0.1 lladdr 02:00:00:00:00:0a dev lan0
+send 101
+wait_lines "$W/out" 2
+rs_stop
+expect_eq "packets logged after the privilege drop" 2 "$(wc -l < "$W/out")"
+expect_eq "names follow a rename" "b0 lan0" "$(cut -d' ' -f3 "$W/out" | paste -sd' ')"
+expect_eq "message time is the kernel timestamp, in microseconds" yes "$(python3 -c "
+import datetime
+for line in open('$W/out'):
+    rep, ecs = line.split()[:2]
+    a = datetime.datetime.fromisoformat(rep)
+    b = datetime.datetime.fromisoformat(ecs.replace('Z', '+00:00'))
+    assert a == b and len(rep.split('.')[1]) == 6 + 6, line
+print('yes')")"
