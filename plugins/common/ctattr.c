@@ -3,7 +3,11 @@
  * Layout: include/uapi/linux/netfilter/nfnetlink_conntrack.h. */
 #include "ctattr.h"
 
+#include "nlwalk.h"
+
 #include <arpa/inet.h>
+#include <endian.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <libmnl/libmnl.h>
@@ -137,6 +141,68 @@ static int protoinfo_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+struct counters_ctx {
+	struct ct_counters *c;
+	unsigned *bad;
+};
+
+static int counters_cb(const struct nlattr *a, void *data)
+{
+	struct counters_ctx *c = data;
+	uint16_t t = mnl_attr_get_type(a);
+
+	if (t != CTA_COUNTERS_PACKETS && t != CTA_COUNTERS_BYTES)
+		return MNL_CB_OK;
+	if (attr_ok(a, MNL_TYPE_U64, c->bad)) {
+		uint64_t v = be64toh(mnl_attr_get_u64(a));
+
+		if (t == CTA_COUNTERS_PACKETS)
+			c->c->packets = v;
+		else
+			c->c->bytes = v;
+	}
+	return MNL_CB_OK;
+}
+
+static int timestamp_cb(const struct nlattr *a, void *data)
+{
+	struct ct_info *ct = data;
+	uint16_t t = mnl_attr_get_type(a);
+
+	if ((t != CTA_TIMESTAMP_START && t != CTA_TIMESTAMP_STOP) ||
+	    !attr_ok(a, MNL_TYPE_U64, &ct->bad_attrs))
+		return MNL_CB_OK;
+	if (t == CTA_TIMESTAMP_START) {
+		ct->start_ns = be64toh(mnl_attr_get_u64(a));
+		ct->has |= CTH_START;
+	} else {
+		ct->stop_ns = be64toh(mnl_attr_get_u64(a));
+		ct->has |= CTH_STOP;
+	}
+	return MNL_CB_OK;
+}
+
+static int help_cb(const struct nlattr *a, void *data)
+{
+	struct ct_info *ct = data;
+
+	if (mnl_attr_get_type(a) == CTA_HELP_NAME &&
+	    attr_ok(a, MNL_TYPE_NUL_STRING, &ct->bad_attrs)) {
+		snprintf(ct->helper, sizeof(ct->helper), "%s", mnl_attr_get_str(a));
+		ct->has |= CTH_HELPER;
+	}
+	return MNL_CB_OK;
+}
+
+static void parse_counters(const struct nlattr *a, struct ct_info *ct, int dir)
+{
+	struct counters_ctx c = {&ct->counters[dir], &ct->bad_attrs};
+
+	if (attr_ok(a, MNL_TYPE_NESTED, &ct->bad_attrs) &&
+	    mnl_attr_parse_nested(a, counters_cb, &c) >= 0)
+		ct->has |= CTH_COUNTERS;
+}
+
 static void get_be32_attr(const struct nlattr *a, struct ct_info *ct, unsigned flag, uint32_t *v)
 {
 	if (attr_ok(a, MNL_TYPE_U32, &ct->bad_attrs)) {
@@ -181,6 +247,31 @@ static int ct_attr_cb(const struct nlattr *a, void *data)
 		if (attr_ok(a, MNL_TYPE_NESTED, &ct->bad_attrs))
 			mnl_attr_parse_nested(a, protoinfo_cb, ct);
 		break;
+	case CTA_COUNTERS_ORIG:
+		parse_counters(a, ct, 0);
+		break;
+	case CTA_COUNTERS_REPLY:
+		parse_counters(a, ct, 1);
+		break;
+	case CTA_TIMESTAMP:
+		if (attr_ok(a, MNL_TYPE_NESTED, &ct->bad_attrs))
+			mnl_attr_parse_nested(a, timestamp_cb, ct);
+		break;
+	case CTA_HELP:
+		if (attr_ok(a, MNL_TYPE_NESTED, &ct->bad_attrs))
+			mnl_attr_parse_nested(a, help_cb, ct);
+		break;
+	case CTA_USE:
+		get_be32_attr(a, ct, CTH_USE, &ct->use);
+		break;
+	case CTA_LABELS:
+		if (mnl_attr_get_payload_len(a) <= sizeof(ct->labels)) {
+			memcpy(ct->labels, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
+			ct->has |= CTH_LABELS;
+		} else {
+			ct->bad_attrs++;
+		}
+		break;
 	default:
 		break;
 	}
@@ -190,7 +281,7 @@ static int ct_attr_cb(const struct nlattr *a, void *data)
 void ct_parse(const void *attrs, size_t len, struct ct_info *ct)
 {
 	memset(ct, 0, sizeof(*ct));
-	if (mnl_attr_parse_payload(attrs, len, ct_attr_cb, ct) < 0)
+	if (!nl_walk(attrs, len, ct_attr_cb, ct))
 		ct->bad_attrs++;
 }
 

@@ -18,6 +18,12 @@ enum ct_has {
 	CTH_ZONE = 1u << 5,
 	CTH_TIMEOUT = 1u << 6,
 	CTH_TCP_STATE = 1u << 7,
+	CTH_COUNTERS = 1u << 8,
+	CTH_START = 1u << 9,
+	CTH_STOP = 1u << 10,
+	CTH_HELPER = 1u << 11,
+	CTH_USE = 1u << 12,
+	CTH_LABELS = 1u << 13,
 };
 
 struct ct_tuple {
@@ -32,12 +38,20 @@ struct ct_tuple {
 	uint16_t icmp_id;
 };
 
+struct ct_counters {
+	uint64_t packets, bytes;
+};
+
 struct ct_info {
 	unsigned has; /* enum ct_has */
 	struct ct_tuple orig, reply;
-	uint32_t status, id, mark, timeout;
+	uint32_t status, id, mark, timeout, use;
 	uint16_t zone;
 	uint8_t tcp_state;
+	struct ct_counters counters[2]; /* original, reply direction */
+	uint64_t start_ns, stop_ns;	/* CLOCK_REALTIME, nf_conntrack_timestamp */
+	char helper[32];
+	uint8_t labels[16]; /* connlabel bits (128) */
 	unsigned bad_attrs;
 };
 

@@ -5,179 +5,19 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <json.h>
 
 #include "community-id.h"
+#include "jemit.h"
 #include "ctattr.h"
 #include "strbuf.h"
 
-const struct nflog_field_desc nflog_fields[NFF_COUNT] = {
+const struct field_desc nflog_fields[NFF_COUNT] = {
 #define F(id, ut, uk, et, ek, doc) [NFF_##id] = {#id, {FT_##et, FT_##ut}, {ek, uk}, doc},
 #include "nflog-fields.def"
 #undef F
 };
-
-struct emit {
-	struct fjson_object *root;
-	enum nf_schema schema;
-};
-
-/* ECS paths nest on '.'; ulogd keys are flat names that contain dots. */
-static struct fjson_object *parent_for(struct emit *e, const char *key, const char **leaf)
-{
-	struct fjson_object *cur = e->root;
-	char seg[64];
-	const char *dot;
-
-	*leaf = key;
-	if (e->schema == NF_SCHEMA_ULOGD)
-		return cur;
-	while ((dot = strchr(*leaf, '.')) != NULL) {
-		struct fjson_object *next;
-		size_t n = (size_t)(dot - *leaf);
-
-		if (n >= sizeof(seg))
-			return NULL;
-		memcpy(seg, *leaf, n);
-		seg[n] = '\0';
-		if (!json_object_object_get_ex(cur, seg, &next)) {
-			next = json_object_new_object();
-			if (next == NULL)
-				return NULL;
-			json_object_object_add_ex(cur, seg, next, JSON_C_OBJECT_ADD_KEY_IS_NEW);
-		}
-		cur = next;
-		*leaf = dot + 1;
-	}
-	return cur;
-}
-
-static void put(struct emit *e, enum nflog_field f, struct fjson_object *v)
-{
-	const char *leaf;
-	struct fjson_object *parent;
-
-	if (v == NULL)
-		return;
-	parent = parent_for(e, nflog_fields[f].key[e->schema], &leaf);
-	if (parent == NULL) {
-		json_object_put(v);
-		return;
-	}
-	/* Names are unique per schema (tests/unit/test_fields_doc): skip the
-	 * duplicate search, a case-insensitive linear scan in rsyslog's mode.
-	 * They are static strings of the table, so no copy either; the module
-	 * stays loaded for that (MODULE_TYPE_KEEP). */
-	json_object_object_add_ex(parent, leaf, v,
-				  JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT);
-}
-
-static bool wanted(const struct emit *e, enum nflog_field f)
-{
-	return nflog_fields[f].key[e->schema] != NULL;
-}
-
-static void put_int(struct emit *e, enum nflog_field f, int64_t v)
-{
-	char buf[24];
-
-	if (!wanted(e, f))
-		return;
-	switch (nflog_fields[f].type[e->schema]) {
-	case FT_KW:
-		snprintf(buf, sizeof(buf), "%lld", (long long)v);
-		put(e, f, json_object_new_string(buf));
-		break;
-	case FT_BOOL:
-		put(e, f,
-		    e->schema == NF_SCHEMA_ULOGD ? json_object_new_int(v != 0)
-						 : json_object_new_boolean(v != 0));
-		break;
-	default:
-		put(e, f, json_object_new_int64(v));
-		break;
-	}
-}
-
-static void put_str(struct emit *e, enum nflog_field f, const char *s)
-{
-	if (wanted(e, f))
-		put(e, f, json_object_new_string(s));
-}
-
-static void put_list(struct emit *e, enum nflog_field f, const char *const *items, size_t n)
-{
-	struct fjson_object *a;
-
-	if (!wanted(e, f) || (a = json_object_new_array()) == NULL)
-		return;
-	for (size_t i = 0; i < n; i++)
-		json_object_array_add(a, json_object_new_string(items[i]));
-	put(e, f, a);
-}
-
-/* ulogd HWHDR prints aa:bb:..; ECS wants AA-BB-... */
-static void put_mac(struct emit *e, enum nflog_field f, const uint8_t *p, size_t n)
-{
-	char buf[64];
-	struct strbuf sb;
-	bool ecs = e->schema == NF_SCHEMA_ECS;
-
-	if (!wanted(e, f))
-		return;
-	sb_init(&sb, buf, sizeof(buf));
-	sb_hex(&sb, p, n, ecs ? '-' : ':', ecs);
-	put(e, f, json_object_new_string(buf));
-}
-
-static void put_addr(struct emit *e, enum nflog_field f, const uint8_t *a, int alen)
-{
-	char buf[INET6_ADDRSTRLEN];
-
-	if (wanted(e, f) && inet_ntop(alen == 4 ? AF_INET : AF_INET6, a, buf, sizeof(buf)))
-		put(e, f, json_object_new_string(buf));
-}
-
-/* "YYYY-MM-DDTHH:MM:SS" of one second, in UTC or local time with its
- * offset; packets arrive in order, so one cached second per thread saves
- * a localtime_r (which takes a lock and reads TZ) per packet. */
-struct second {
-	time_t sec;
-	char date[20];
-	char zone[8];
-};
-
-static void format_second(struct second *c, time_t t, bool utc)
-{
-	struct tm tm;
-	long off;
-
-	c->sec = t;
-	if (utc)
-		gmtime_r(&t, &tm);
-	else
-		localtime_r(&t, &tm);
-	strftime(c->date, sizeof(c->date), "%Y-%m-%dT%H:%M:%S", &tm);
-	off = tm.tm_gmtoff / 60;
-	snprintf(c->zone, sizeof(c->zone), "%c%02ld%02ld", off < 0 ? '-' : '+',
-		 (off < 0 ? -off : off) / 60 % 100, (off < 0 ? -off : off) % 60);
-}
-
-/* ulogd2 JSON: local time, microseconds, numeric UTC offset; ECS: UTC "Z". */
-static void emit_timestamp(struct emit *e, const struct nflog_record *r)
-{
-	static __thread struct second cache[2] = {{-1, "", ""}, {-1, "", ""}};
-	bool utc = e->schema == NF_SCHEMA_ECS;
-	struct second *c = &cache[utc];
-	char buf[40];
-
-	if (c->sec != r->tv.tv_sec)
-		format_second(c, r->tv.tv_sec, utc);
-	snprintf(buf, sizeof(buf), "%s.%06ld%s", c->date, (long)r->tv.tv_usec, utc ? "Z" : c->zone);
-	put_str(e, NFF_TIMESTAMP, buf);
-}
 
 static const char *hook_name(uint8_t family, uint8_t hook)
 {
@@ -194,83 +34,83 @@ static bool verdict_allows(const char *v)
 	return strcmp(v, "accept") == 0 || strcmp(v, "allow") == 0 || strcmp(v, "allowed") == 0;
 }
 
-static void emit_header(struct emit *e, const struct nflog_record *r, const struct nflog_opts *o)
+static void emit_header(struct jemit *e, const struct nflog_record *r, const struct nflog_opts *o)
 {
 	static const char *const category[] = {"network"};
 	const char *type[2] = {"connection", NULL};
 	size_t ntype = 1;
 
-	emit_timestamp(e, r);
+	je_timestamp(e, NFF_TIMESTAMP, &r->tv);
 	if (o->device)
-		put_str(e, NFF_DVC, o->device);
-	put_str(e, NFF_ECS_VERSION, "8.11.0");
-	put_str(e, NFF_EVENT_KIND, "event");
-	put_list(e, NFF_EVENT_CATEGORY, category, 1);
+		je_str(e, NFF_DVC, o->device);
+	je_str(e, NFF_ECS_VERSION, "8.11.0");
+	je_str(e, NFF_EVENT_KIND, "event");
+	je_list(e, NFF_EVENT_CATEGORY, category, 1);
 	if (o->verdict)
 		type[ntype++] = verdict_allows(o->verdict) ? "allowed" : "denied";
-	put_list(e, NFF_EVENT_TYPE, type, ntype);
-	put_str(e, NFF_EVENT_MODULE, "netfilter");
-	put_str(e, NFF_EVENT_DATASET, "netfilter.nflog");
+	je_list(e, NFF_EVENT_TYPE, type, ntype);
+	je_str(e, NFF_EVENT_MODULE, "netfilter");
+	je_str(e, NFF_EVENT_DATASET, "netfilter.nflog");
 }
 
-static void emit_meta(struct emit *e, const struct nflog_record *r, const struct nflog_opts *o)
+static void emit_meta(struct jemit *e, const struct nflog_record *r, const struct nflog_opts *o)
 {
 	const struct nflog_meta *m = r->meta;
 
-	put_int(e, NFF_RAW_PKTLEN, (int64_t)m->payload_len);
-	put_int(e, NFF_RAW_PKTCOUNT, 1);
+	je_int(e, NFF_RAW_PKTLEN, (int64_t)m->payload_len);
+	je_int(e, NFF_RAW_PKTCOUNT, 1);
 	/* ulogd2 always sends the prefix, empty or not; ECS omits an empty rule.name */
 	if (e->schema == NF_SCHEMA_ULOGD || m->prefix[0])
-		put_str(e, NFF_OOB_PREFIX, m->prefix);
-	put_int(e, NFF_OOB_TIME_SEC, r->tv.tv_sec);
-	put_int(e, NFF_OOB_TIME_USEC, r->tv.tv_usec);
-	put_int(e, NFF_OOB_MARK, m->mark);
+		je_str(e, NFF_OOB_PREFIX, m->prefix);
+	je_int(e, NFF_OOB_TIME_SEC, r->tv.tv_sec);
+	je_int(e, NFF_OOB_TIME_USEC, r->tv.tv_usec);
+	je_int(e, NFF_OOB_MARK, m->mark);
 	if (m->indev)
-		put_int(e, NFF_OOB_IFINDEX_IN, m->indev);
+		je_int(e, NFF_OOB_IFINDEX_IN, m->indev);
 	if (m->outdev)
-		put_int(e, NFF_OOB_IFINDEX_OUT, m->outdev);
-	put_int(e, NFF_OOB_HOOK, m->hook);
-	put_str(e, NFF_HOOK_NAME, hook_name(m->family, m->hook));
+		je_int(e, NFF_OOB_IFINDEX_OUT, m->outdev);
+	je_int(e, NFF_OOB_HOOK, m->hook);
+	je_str(e, NFF_HOOK_NAME, hook_name(m->family, m->hook));
 	if (m->has & NFM_HWHEADER)
-		put_int(e, NFF_RAW_MAC_LEN, (int64_t)m->hwheader_len);
+		je_int(e, NFF_RAW_MAC_LEN, (int64_t)m->hwheader_len);
 	if (m->has & NFM_SEQ)
-		put_int(e, NFF_OOB_SEQ_LOCAL, m->seq);
+		je_int(e, NFF_OOB_SEQ_LOCAL, m->seq);
 	if (m->has & NFM_SEQ_GLOBAL)
-		put_int(e, NFF_OOB_SEQ_GLOBAL, m->seq_global);
-	put_int(e, NFF_OOB_FAMILY, m->family);
-	put_int(e, NFF_OOB_PROTOCOL, m->hw_protocol);
+		je_int(e, NFF_OOB_SEQ_GLOBAL, m->seq_global);
+	je_int(e, NFF_OOB_FAMILY, m->family);
+	je_int(e, NFF_OOB_PROTOCOL, m->hw_protocol);
 	if (m->has & NFM_UID)
-		put_int(e, NFF_OOB_UID, m->uid);
+		je_int(e, NFF_OOB_UID, m->uid);
 	if (m->has & NFM_GID)
-		put_int(e, NFF_OOB_GID, m->gid);
+		je_int(e, NFF_OOB_GID, m->gid);
 	if (o->verdict)
-		put_str(e, NFF_ACTION,
-			e->schema == NF_SCHEMA_ECS
-				? o->verdict
-				: (verdict_allows(o->verdict) ? "allowed" : "blocked"));
+		je_str(e, NFF_ACTION,
+		       e->schema == NF_SCHEMA_ECS
+			       ? o->verdict
+			       : (verdict_allows(o->verdict) ? "allowed" : "blocked"));
 	if (m->has & NFM_HWHEADER)
-		put_int(e, NFF_RAW_TYPE, m->hwtype);
+		je_int(e, NFF_RAW_TYPE, m->hwtype);
 	if (m->has & NFM_HWADDR)
-		put_int(e, NFF_RAW_MAC_ADDRLEN, m->hwaddr_len);
-	put_int(e, NFF_GROUP, m->group);
+		je_int(e, NFF_RAW_MAC_ADDRLEN, m->hwaddr_len);
+	je_int(e, NFF_GROUP, m->group);
 	if (m->has & NFM_VLAN)
-		put_int(e, NFF_VLAN_ID, m->vlan_tci & 0x0fff);
+		je_int(e, NFF_VLAN_ID, m->vlan_tci & 0x0fff);
 	else if (r->pkt->nvlan)
-		put_int(e, NFF_VLAN_ID, r->pkt->vlan_tci[0] & 0x0fff);
+		je_int(e, NFF_VLAN_ID, r->pkt->vlan_tci[0] & 0x0fff);
 }
 
-static void emit_ipv4(struct emit *e, const struct nfd_ipv4 *ip)
+static void emit_ipv4(struct jemit *e, const struct nfd_ipv4 *ip)
 {
 	const char *flags[3];
 	size_t n = 0;
 
-	put_int(e, NFF_IP_TOS, ip->tos);
-	put_int(e, NFF_IP_TTL, ip->ttl);
-	put_int(e, NFF_IP_TOTLEN, ip->totlen);
-	put_int(e, NFF_IP_IHL, ip->ihl);
-	put_int(e, NFF_IP_CSUM, ip->csum);
-	put_int(e, NFF_IP_ID, ip->id);
-	put_int(e, NFF_IP_FRAGOFF, ip->frag);
+	je_int(e, NFF_IP_TOS, ip->tos);
+	je_int(e, NFF_IP_TTL, ip->ttl);
+	je_int(e, NFF_IP_TOTLEN, ip->totlen);
+	je_int(e, NFF_IP_IHL, ip->ihl);
+	je_int(e, NFF_IP_CSUM, ip->csum);
+	je_int(e, NFF_IP_ID, ip->id);
+	je_int(e, NFF_IP_FRAGOFF, ip->frag);
 	if (ip->frag & 0x8000)
 		flags[n++] = "CE";
 	if (ip->frag & 0x4000)
@@ -278,96 +118,98 @@ static void emit_ipv4(struct emit *e, const struct nfd_ipv4 *ip)
 	if (ip->frag & 0x2000)
 		flags[n++] = "MF";
 	if (n)
-		put_list(e, NFF_IP_FLAGS, flags, n);
+		je_list(e, NFF_IP_FLAGS, flags, n);
 	if (ip->frag & 0x1fff)
-		put_int(e, NFF_IP_FRAG_BYTES, (ip->frag & 0x1fff) * 8);
+		je_int(e, NFF_IP_FRAG_BYTES, (ip->frag & 0x1fff) * 8);
+	if (ip->optlen)
+		je_hex(e, NFF_IP_OPTIONS, ip->opt, ip->optlen);
 }
 
-static void emit_ipv6(struct emit *e, const struct nfd_l3 *l3)
+static void emit_ipv6(struct jemit *e, const struct nfd_l3 *l3)
 {
 	const struct nfd_ipv6 *ip = &l3->v6;
 
-	put_int(e, NFF_IP6_PAYLOADLEN, ip->payloadlen);
-	put_int(e, NFF_IP6_PRIORITY, ip->tclass);
-	put_int(e, NFF_IP6_FLOWLABEL, ip->flowlabel);
-	put_int(e, NFF_IP6_HOPLIMIT, ip->hoplimit);
-	put_int(e, NFF_IP6_NEXTHDR, l3->has_l4proto ? l3->l4proto : ip->nexthdr);
+	je_int(e, NFF_IP6_PAYLOADLEN, ip->payloadlen);
+	je_int(e, NFF_IP6_PRIORITY, ip->tclass);
+	je_int(e, NFF_IP6_FLOWLABEL, ip->flowlabel);
+	je_int(e, NFF_IP6_HOPLIMIT, ip->hoplimit);
+	je_int(e, NFF_IP6_NEXTHDR, l3->has_l4proto ? l3->l4proto : ip->nexthdr);
 	if (ip->has_frag) {
-		put_int(e, NFF_IP6_FRAGOFF, ip->fragoff);
-		put_int(e, NFF_IP6_FRAGID, ip->fragid);
+		je_int(e, NFF_IP6_FRAGOFF, ip->fragoff);
+		je_int(e, NFF_IP6_FRAGID, ip->fragid);
 	}
 }
 
-static void emit_tcp(struct emit *e, const struct nfd_tcp *t)
+static void emit_tcp(struct jemit *e, const struct nfd_tcp *t)
 {
 	static const char *const names[] = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
 	const char *flags[8];
 	size_t n = 0;
 
-	put_int(e, NFF_SRC_PORT, t->sport);
-	put_int(e, NFF_DEST_PORT, t->dport);
-	put_int(e, NFF_TCP_SEQ, t->seq);
-	put_int(e, NFF_TCP_ACKSEQ, t->ack);
-	put_int(e, NFF_TCP_WINDOW, t->window);
-	put_int(e, NFF_TCP_OFFSET, t->doff);
-	put_int(e, NFF_TCP_RESERVED, t->res);
-	put_int(e, NFF_TCP_URG, t->flags & NFD_TCP_URG);
+	je_int(e, NFF_SRC_PORT, t->sport);
+	je_int(e, NFF_DEST_PORT, t->dport);
+	je_int(e, NFF_TCP_SEQ, t->seq);
+	je_int(e, NFF_TCP_ACKSEQ, t->ack);
+	je_int(e, NFF_TCP_WINDOW, t->window);
+	je_int(e, NFF_TCP_OFFSET, t->doff);
+	je_int(e, NFF_TCP_RESERVED, t->res);
+	je_int(e, NFF_TCP_URG, t->flags & NFD_TCP_URG);
 	if (e->schema == NF_SCHEMA_ECS || (t->flags & NFD_TCP_URG))
-		put_int(e, NFF_TCP_URGP, t->urgp);
-	put_int(e, NFF_TCP_ACK, t->flags & NFD_TCP_ACK);
-	put_int(e, NFF_TCP_PSH, t->flags & NFD_TCP_PSH);
-	put_int(e, NFF_TCP_RST, t->flags & NFD_TCP_RST);
-	put_int(e, NFF_TCP_SYN, t->flags & NFD_TCP_SYN);
-	put_int(e, NFF_TCP_FIN, t->flags & NFD_TCP_FIN);
-	put_int(e, NFF_TCP_RES1, t->res);
-	put_int(e, NFF_TCP_RES2, t->flags >> 6);
-	put_int(e, NFF_TCP_CSUM, t->csum);
+		je_int(e, NFF_TCP_URGP, t->urgp);
+	je_int(e, NFF_TCP_ACK, t->flags & NFD_TCP_ACK);
+	je_int(e, NFF_TCP_PSH, t->flags & NFD_TCP_PSH);
+	je_int(e, NFF_TCP_RST, t->flags & NFD_TCP_RST);
+	je_int(e, NFF_TCP_SYN, t->flags & NFD_TCP_SYN);
+	je_int(e, NFF_TCP_FIN, t->flags & NFD_TCP_FIN);
+	je_int(e, NFF_TCP_RES1, t->res);
+	je_int(e, NFF_TCP_RES2, t->flags >> 6);
+	je_int(e, NFF_TCP_CSUM, t->csum);
 	for (int i = 7; i >= 0; i--)
 		if (t->flags & (1u << i))
 			flags[n++] = names[i];
-	put_list(e, NFF_TCP_FLAGS, flags, n);
+	je_list(e, NFF_TCP_FLAGS, flags, n);
 	if (t->opts & NFD_TCPOPT_MSS)
-		put_int(e, NFF_TCP_MSS, t->mss);
+		je_int(e, NFF_TCP_MSS, t->mss);
 	if (t->opts & NFD_TCPOPT_WSCALE)
-		put_int(e, NFF_TCP_WSCALE, t->wscale);
+		je_int(e, NFF_TCP_WSCALE, t->wscale);
 	if (t->opts & NFD_TCPOPT_SACK_PERM)
-		put_int(e, NFF_TCP_SACK_PERM, 1);
+		je_int(e, NFF_TCP_SACK_PERM, 1);
 	if (t->opts & NFD_TCPOPT_TIMESTAMP) {
-		put_int(e, NFF_TCP_TSVAL, t->ts_val);
-		put_int(e, NFF_TCP_TSECR, t->ts_ecr);
+		je_int(e, NFF_TCP_TSVAL, t->ts_val);
+		je_int(e, NFF_TCP_TSECR, t->ts_ecr);
 	}
 }
 
-static void emit_icmp(struct emit *e, const struct nfd_icmp *ic)
+static void emit_icmp(struct jemit *e, const struct nfd_icmp *ic)
 {
-	put_int(e, NFF_ICMP_TYPE, ic->type);
-	put_int(e, NFF_ICMP_CODE, ic->code);
+	je_int(e, NFF_ICMP_TYPE, ic->type);
+	je_int(e, NFF_ICMP_CODE, ic->code);
 	if (ic->has_echo) {
-		put_int(e, NFF_ICMP_ECHOID, ic->echo_id);
-		put_int(e, NFF_ICMP_ECHOSEQ, ic->echo_seq);
+		je_int(e, NFF_ICMP_ECHOID, ic->echo_id);
+		je_int(e, NFF_ICMP_ECHOSEQ, ic->echo_seq);
 	}
 	if (ic->has_gateway)
-		put_addr(e, NFF_ICMP_GATEWAY, ic->gateway, 4);
+		je_addr(e, NFF_ICMP_GATEWAY, ic->gateway, 4);
 	if (ic->has_mtu)
-		put_int(e, NFF_ICMP_FRAGMTU, ic->mtu);
+		je_int(e, NFF_ICMP_FRAGMTU, ic->mtu);
 	if (ic->has_param)
-		put_int(e, NFF_ICMP_PARAM, ic->param);
-	put_int(e, NFF_ICMP_CSUM, ic->csum);
+		je_int(e, NFF_ICMP_PARAM, ic->param);
+	je_int(e, NFF_ICMP_CSUM, ic->csum);
 }
 
-static void emit_icmpv6(struct emit *e, const struct nfd_icmp *ic)
+static void emit_icmpv6(struct jemit *e, const struct nfd_icmp *ic)
 {
-	put_int(e, NFF_ICMPV6_TYPE, ic->type);
-	put_int(e, NFF_ICMPV6_CODE, ic->code);
+	je_int(e, NFF_ICMPV6_TYPE, ic->type);
+	je_int(e, NFF_ICMPV6_CODE, ic->code);
 	if (ic->has_echo) {
-		put_int(e, NFF_ICMPV6_ECHOID, ic->echo_id);
-		put_int(e, NFF_ICMPV6_ECHOSEQ, ic->echo_seq);
+		je_int(e, NFF_ICMPV6_ECHOID, ic->echo_id);
+		je_int(e, NFF_ICMPV6_ECHOSEQ, ic->echo_seq);
 	}
 	if (ic->has_mtu)
-		put_int(e, NFF_ICMPV6_MTU, ic->mtu);
+		je_int(e, NFF_ICMPV6_MTU, ic->mtu);
 	if (ic->has_param)
-		put_int(e, NFF_ICMPV6_POINTER, ic->param);
-	put_int(e, NFF_ICMPV6_CSUM, ic->csum);
+		je_int(e, NFF_ICMPV6_POINTER, ic->param);
+	je_int(e, NFF_ICMPV6_CSUM, ic->csum);
 }
 
 static bool l4_ports(const struct nfd_l3 *l3, uint16_t *sport, uint16_t *dport)
@@ -391,7 +233,7 @@ static bool l4_ports(const struct nfd_l3 *l3, uint16_t *sport, uint16_t *dport)
 	}
 }
 
-static void emit_inner(struct emit *e, const struct nfd_packet *pkt)
+static void emit_inner(struct jemit *e, const struct nfd_packet *pkt)
 {
 	const struct nfd_l3 *in = &pkt->inner;
 	int alen = in->kind == NFD_L3_IPV4 ? 4 : 16;
@@ -399,17 +241,17 @@ static void emit_inner(struct emit *e, const struct nfd_packet *pkt)
 
 	if (!pkt->has_inner || !in->hdr_ok)
 		return;
-	put_addr(e, NFF_INNER_SRC_IP, in->kind == NFD_L3_IPV4 ? in->v4.saddr : in->v6.saddr, alen);
-	put_addr(e, NFF_INNER_DST_IP, in->kind == NFD_L3_IPV4 ? in->v4.daddr : in->v6.daddr, alen);
+	je_addr(e, NFF_INNER_SRC_IP, in->kind == NFD_L3_IPV4 ? in->v4.saddr : in->v6.saddr, alen);
+	je_addr(e, NFF_INNER_DST_IP, in->kind == NFD_L3_IPV4 ? in->v4.daddr : in->v6.daddr, alen);
 	if (in->has_l4proto)
-		put_int(e, NFF_INNER_PROTO, in->l4proto);
+		je_int(e, NFF_INNER_PROTO, in->l4proto);
 	if (l4_ports(in, &sp, &dp)) {
-		put_int(e, NFF_INNER_SRC_PORT, sp);
-		put_int(e, NFF_INNER_DST_PORT, dp);
+		je_int(e, NFF_INNER_SRC_PORT, sp);
+		je_int(e, NFF_INNER_DST_PORT, dp);
 	}
 }
 
-static void emit_l4(struct emit *e, const struct nfd_packet *pkt)
+static void emit_l4(struct jemit *e, const struct nfd_packet *pkt)
 {
 	const struct nfd_l3 *l3 = &pkt->l3;
 
@@ -418,10 +260,10 @@ static void emit_l4(struct emit *e, const struct nfd_packet *pkt)
 		emit_tcp(e, &l3->tcp);
 		break;
 	case NFD_L4_UDP:
-		put_int(e, NFF_SRC_PORT, l3->udp.sport);
-		put_int(e, NFF_DEST_PORT, l3->udp.dport);
-		put_int(e, NFF_UDP_LEN, l3->udp.len);
-		put_int(e, NFF_UDP_CSUM, l3->udp.csum);
+		je_int(e, NFF_SRC_PORT, l3->udp.sport);
+		je_int(e, NFF_DEST_PORT, l3->udp.dport);
+		je_int(e, NFF_UDP_LEN, l3->udp.len);
+		je_int(e, NFF_UDP_CSUM, l3->udp.csum);
 		break;
 	case NFD_L4_ICMP:
 		emit_icmp(e, &l3->icmp);
@@ -432,60 +274,60 @@ static void emit_l4(struct emit *e, const struct nfd_packet *pkt)
 		emit_inner(e, pkt);
 		break;
 	case NFD_L4_IPSEC:
-		put_int(e, NFF_AHESP_SPI, l3->spi);
+		je_int(e, NFF_AHESP_SPI, l3->spi);
 		break;
 	case NFD_L4_GRE:
-		put_int(e, NFF_GRE_PROTO, l3->gre.proto);
+		je_int(e, NFF_GRE_PROTO, l3->gre.proto);
 		if (l3->gre.has_key)
-			put_int(e, NFF_GRE_KEY, l3->gre.key);
+			je_int(e, NFF_GRE_KEY, l3->gre.key);
 		break;
 	case NFD_L4_DCCP:
 		/* ulogd2 has no DCCP ports: ECS only */
 		if (e->schema == NF_SCHEMA_ECS) {
-			put_int(e, NFF_SRC_PORT, l3->ports.sport);
-			put_int(e, NFF_DEST_PORT, l3->ports.dport);
+			je_int(e, NFF_SRC_PORT, l3->ports.sport);
+			je_int(e, NFF_DEST_PORT, l3->ports.dport);
 		}
-		put_int(e, NFF_DCCP_TYPE, l3->ports.dccp_type);
+		je_int(e, NFF_DCCP_TYPE, l3->ports.dccp_type);
 		break;
 	case NFD_L4_SCTP:
-		put_int(e, NFF_SRC_PORT, l3->ports.sport);
-		put_int(e, NFF_DEST_PORT, l3->ports.dport);
-		put_int(e, NFF_SCTP_VTAG, l3->ports.sctp_vtag);
-		put_int(e, NFF_SCTP_CSUM, l3->ports.sctp_csum);
+		je_int(e, NFF_SRC_PORT, l3->ports.sport);
+		je_int(e, NFF_DEST_PORT, l3->ports.dport);
+		je_int(e, NFF_SCTP_VTAG, l3->ports.sctp_vtag);
+		je_int(e, NFF_SCTP_CSUM, l3->ports.sctp_csum);
 		break;
 	default:
 		break;
 	}
 }
 
-static void emit_arp(struct emit *e, const struct nfd_arp *a)
+static void emit_arp(struct jemit *e, const struct nfd_arp *a)
 {
-	put_int(e, NFF_ARP_HWTYPE, a->hrd);
-	put_int(e, NFF_ARP_PROTOCOLTYPE, a->pro);
-	put_int(e, NFF_ARP_OPERATION, a->op);
+	je_int(e, NFF_ARP_HWTYPE, a->hrd);
+	je_int(e, NFF_ARP_PROTOCOLTYPE, a->pro);
+	je_int(e, NFF_ARP_OPERATION, a->op);
 	if (!a->has_addrs)
 		return;
-	put_mac(e, NFF_ARP_SHA, a->sha, 6);
-	put_mac(e, NFF_ARP_THA, a->tha, 6);
+	je_mac(e, NFF_ARP_SHA, a->sha, 6);
+	je_mac(e, NFF_ARP_THA, a->tha, 6);
 }
 
-static void emit_network(struct emit *e, const struct nflog_record *r, const struct nflog_opts *o)
+static void emit_network(struct jemit *e, const struct nflog_record *r, const struct nflog_opts *o)
 {
 	const struct nfd_l3 *l3 = &r->pkt->l3;
 	static const char *const types[] = {NULL, "ipv4", "ipv6", "arp"};
 	const char *tr;
 
 	if (types[l3->kind])
-		put_str(e, NFF_NETWORK_TYPE, types[l3->kind]);
+		je_str(e, NFF_NETWORK_TYPE, types[l3->kind]);
 	if (!l3->hdr_ok || l3->kind == NFD_L3_ARP)
 		return;
 	if (l3->has_l4proto) {
-		put_int(e, NFF_IP_PROTOCOL, l3->l4proto);
+		je_int(e, NFF_IP_PROTOCOL, l3->l4proto);
 		if ((tr = nfd_transport_name(l3->l4proto)) != NULL)
-			put_str(e, NFF_TRANSPORT, tr);
+			je_str(e, NFF_TRANSPORT, tr);
 	}
-	put_int(e, NFF_NETWORK_BYTES,
-		l3->kind == NFD_L3_IPV4 ? l3->v4.totlen : l3->v6.payloadlen + 40);
+	je_int(e, NFF_NETWORK_BYTES,
+	       l3->kind == NFD_L3_IPV4 ? l3->v4.totlen : l3->v6.payloadlen + 40);
 	if (e->schema == NF_SCHEMA_ECS && l3->has_l4proto) {
 		char cid[COMMUNITY_ID_LEN];
 		int alen = l3->kind == NFD_L3_IPV4 ? 4 : 16;
@@ -503,43 +345,43 @@ static void emit_network(struct emit *e, const struct nflog_record *r, const str
 		}
 		community_id_v1(o->community_id_seed, s, d, (size_t)alen, l3->l4proto, ports, sp,
 				dp, cid);
-		put_str(e, NFF_COMMUNITY_ID, cid);
+		je_str(e, NFF_COMMUNITY_ID, cid);
 	}
 }
 
-static void emit_names(struct emit *e, const struct nflog_record *r)
+static void emit_names(struct jemit *e, const struct nflog_record *r)
 {
 	const struct nflog_meta *m = r->meta;
 	bool ulogd = e->schema == NF_SCHEMA_ULOGD;
 
 	/* ulogd2's IFINDEX always emits both names, empty when absent */
 	if (ulogd || r->in[0])
-		put_str(e, NFF_OOB_IN, r->in);
+		je_str(e, NFF_OOB_IN, r->in);
 	if (ulogd || r->out[0])
-		put_str(e, NFF_OOB_OUT, r->out);
+		je_str(e, NFF_OOB_OUT, r->out);
 	if ((m->has & NFM_PHYSINDEV) && r->physin[0])
-		put_str(e, NFF_PHYSIN, r->physin);
+		je_str(e, NFF_PHYSIN, r->physin);
 	if ((m->has & NFM_PHYSOUTDEV) && r->physout[0])
-		put_str(e, NFF_PHYSOUT, r->physout);
+		je_str(e, NFF_PHYSOUT, r->physout);
 }
 
-static void emit_addrs(struct emit *e, const struct nfd_l3 *l3)
+static void emit_addrs(struct jemit *e, const struct nfd_l3 *l3)
 {
 	if (!l3->hdr_ok)
 		return;
 	if (l3->kind == NFD_L3_IPV4) {
-		put_addr(e, NFF_SRC_IP, l3->v4.saddr, 4);
-		put_addr(e, NFF_DEST_IP, l3->v4.daddr, 4);
+		je_addr(e, NFF_SRC_IP, l3->v4.saddr, 4);
+		je_addr(e, NFF_DEST_IP, l3->v4.daddr, 4);
 	} else if (l3->kind == NFD_L3_IPV6) {
-		put_addr(e, NFF_SRC_IP, l3->v6.saddr, 16);
-		put_addr(e, NFF_DEST_IP, l3->v6.daddr, 16);
+		je_addr(e, NFF_SRC_IP, l3->v6.saddr, 16);
+		je_addr(e, NFF_DEST_IP, l3->v6.daddr, 16);
 	} else if (l3->kind == NFD_L3_ARP && l3->arp.has_addrs) {
-		put_addr(e, NFF_ARP_SADDR, l3->arp.spa, 4);
-		put_addr(e, NFF_ARP_DADDR, l3->arp.tpa, 4);
+		je_addr(e, NFF_ARP_SADDR, l3->arp.spa, 4);
+		je_addr(e, NFF_ARP_DADDR, l3->arp.tpa, 4);
 	}
 }
 
-static void emit_mac(struct emit *e, const struct nflog_meta *m)
+static void emit_mac(struct jemit *e, const struct nflog_meta *m)
 {
 	char buf[3 * 64];
 	struct strbuf sb;
@@ -548,20 +390,20 @@ static void emit_mac(struct emit *e, const struct nflog_meta *m)
 		return;
 	/* HWHDR decodes Ethernet (ARPHRD_ETHER) headers only */
 	if (m->hwtype == 1 && m->hwheader_len >= 14) {
-		put_mac(e, NFF_MAC_SADDR,
-			(m->has & NFM_HWADDR) && m->hwaddr_len == 6 ? m->hwaddr : m->hwheader + 6,
-			6);
-		put_mac(e, NFF_MAC_DADDR, m->hwheader, 6);
+		je_mac(e, NFF_MAC_SADDR,
+		       (m->has & NFM_HWADDR) && m->hwaddr_len == 6 ? m->hwaddr : m->hwheader + 6,
+		       6);
+		je_mac(e, NFF_MAC_DADDR, m->hwheader, 6);
 	}
 	sb_init(&sb, buf, sizeof(buf));
 	sb_hex(&sb, m->hwheader, m->hwheader_len < 64 ? m->hwheader_len : 64, ':', false);
-	put_str(e, NFF_MAC_STR, buf);
+	je_str(e, NFF_MAC_STR, buf);
 }
 
 /* Conntrack attached to the packet (NFULNL_CFG_F_CONNTRACK). The reply
  * tuple read backwards is the translated view: SNAT shows in its
  * destination, DNAT in its source (IPS_SRC_NAT / IPS_DST_NAT). */
-static void emit_ct(struct emit *e, const struct nflog_meta *m)
+static void emit_ct(struct jemit *e, const struct nflog_meta *m)
 {
 	const struct ct_info *ct = &m->ct;
 	const char *status[16];
@@ -569,37 +411,37 @@ static void emit_ct(struct emit *e, const struct nflog_meta *m)
 	int alen;
 
 	if (m->has & NFM_CT_INFO)
-		put_str(e, NFF_CT_STATE, ct_ctinfo_name(m->ct_info));
+		je_str(e, NFF_CT_STATE, ct_ctinfo_name(m->ct_info));
 	if (!(m->has & NFM_CT))
 		return;
 	if (ct->has & CTH_ID)
-		put_int(e, NFF_CT_ID, ct->id);
+		je_int(e, NFF_CT_ID, ct->id);
 	if (ct->has & CTH_MARK)
-		put_int(e, NFF_CT_MARK, ct->mark);
+		je_int(e, NFF_CT_MARK, ct->mark);
 	if (ct->has & CTH_ZONE)
-		put_int(e, NFF_CT_ZONE, ct->zone);
+		je_int(e, NFF_CT_ZONE, ct->zone);
 	if (ct->has & CTH_STATUS) {
 		for (unsigned b = 0; b < 16; b++)
 			if ((ct->status & (1u << b)) && ct_status_name(b))
 				status[n++] = ct_status_name(b);
-		put_list(e, NFF_CT_STATUS, status, n);
+		je_list(e, NFF_CT_STATUS, status, n);
 	}
 	if (!(ct->has & CTH_REPLY) || !(ct->has & CTH_STATUS) || ct->reply.l3 == 0)
 		return;
 	alen = ct->reply.l3 == 4 ? 4 : 16;
 	if (ct->status & (1u << 4)) {
-		put_addr(e, NFF_SNAT_IP, ct->reply.dst, alen);
+		je_addr(e, NFF_SNAT_IP, ct->reply.dst, alen);
 		if (ct->reply.has_ports)
-			put_int(e, NFF_SNAT_PORT, ct->reply.dport);
+			je_int(e, NFF_SNAT_PORT, ct->reply.dport);
 	}
 	if (ct->status & (1u << 5)) {
-		put_addr(e, NFF_DNAT_IP, ct->reply.src, alen);
+		je_addr(e, NFF_DNAT_IP, ct->reply.src, alen);
 		if (ct->reply.has_ports)
-			put_int(e, NFF_DNAT_PORT, ct->reply.sport);
+			je_int(e, NFF_DNAT_PORT, ct->reply.sport);
 	}
 }
 
-static void emit_decode_status(struct emit *e, const struct nfd_packet *pkt)
+static void emit_decode_status(struct jemit *e, const struct nfd_packet *pkt)
 {
 	static const char *const names[] = {
 		"ipv4-version", "ipv4-ihl",	  "ipv4-totlen", "ipv4-option",
@@ -610,20 +452,20 @@ static void emit_decode_status(struct emit *e, const struct nfd_packet *pkt)
 	size_t n = 0;
 
 	if (pkt->truncated != NFD_LAYER_NONE)
-		put_str(e, NFF_TRUNCATED, nfd_layer_name(pkt->truncated));
+		je_str(e, NFF_TRUNCATED, nfd_layer_name(pkt->truncated));
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (pkt->anomalies & (1u << i))
 			list[n++] = names[i];
 	if (n)
-		put_list(e, NFF_ANOMALIES, list, n);
+		je_list(e, NFF_ANOMALIES, list, n);
 }
 
 struct fjson_object *nflog_fields_json(const struct nflog_record *r, const struct nflog_opts *o)
 {
-	struct emit e = {json_object_new_object(), o->schema};
+	struct jemit e;
 	const struct nfd_l3 *l3 = &r->pkt->l3;
 
-	if (e.root == NULL)
+	if (!je_init(&e, nflog_fields, o->schema))
 		return NULL;
 	emit_header(&e, r, o);
 	emit_meta(&e, r, o);

@@ -6,13 +6,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "jemit.h"
 #include "nflog-record.h"
 
 struct fjson_object;
-
-enum nf_schema { NF_SCHEMA_ECS = 0, NF_SCHEMA_ULOGD = 1 };
-
-enum nf_ftype { FT_NONE = 0, FT_INT, FT_BOOL, FT_STR, FT_KW, FT_LIST, FT_MAC };
 
 enum nflog_field {
 #define F(id, ut, uk, et, ek, doc) NFF_##id,
@@ -21,14 +18,7 @@ enum nflog_field {
 	NFF_COUNT
 };
 
-struct nflog_field_desc {
-	const char *id;
-	enum nf_ftype type[2]; /* by enum nf_schema */
-	const char *key[2];
-	const char *doc;
-};
-
-extern const struct nflog_field_desc nflog_fields[NFF_COUNT];
+extern const struct field_desc nflog_fields[NFF_COUNT];
 
 struct nflog_opts {
 	enum nf_schema schema;

@@ -2,6 +2,8 @@
  * net/netfilter/nfnetlink_log.c __build_packet_message). */
 #include "nflog-msg.h"
 
+#include "nlwalk.h"
+
 #include <arpa/inet.h>
 #include <string.h>
 
@@ -206,7 +208,8 @@ int nflog_parse(const struct nlmsghdr *nlh, struct nflog_meta *m)
 	nfg = mnl_nlmsg_get_payload(nlh);
 	m->family = nfg->nfgen_family;
 	m->group = ntohs(nfg->res_id);
-	if (mnl_attr_parse(nlh, sizeof(*nfg), attr_cb, m) < 0)
+	if (!nl_walk(mnl_nlmsg_get_payload_offset(nlh, sizeof(*nfg)),
+		     mnl_nlmsg_get_payload_len(nlh) - MNL_ALIGN(sizeof(*nfg)), attr_cb, m))
 		m->bad_attrs++;
 	/* the HWHEADER length is also sent as HWLEN; trust the shorter */
 	if (m->hwheader_len > m->hwlen && m->hwlen)

@@ -78,6 +78,7 @@ CONF
 }
 
 rs_start() {
+	rm -f "$W/internal" # wait for this instance's start line, not an earlier one
 	rsyslogd -n -f "$W/rs.conf" -i "$W/pid" -M "$MODDIR" > "$W/rs.stdout" 2>&1 &
 	RS_PIDS="$! $RS_PIDS"
 	RS_PID=$!

@@ -124,6 +124,7 @@ print(json.dumps(d['netfilter']['decode']['anomalies']), d['netfilter']['tcp']['
 
 # Without CAP_NET_ADMIN binding fails with a clear message; rsyslogd runs on.
 rs_conf "input(type=\"imnflog\" group=\"24\")"
+rm -f "$W/internal"
 setpriv --bounding-set=-net_admin --inh-caps=-net_admin rsyslogd -n -f "$W/rs.conf" -i "$W/pid" -M "$MODDIR" > "$W/rs.stdout" 2>&1 &
 RS_PID=$!
 RS_PIDS="$RS_PID $RS_PIDS"

@@ -1,6 +1,7 @@
 #!/bin/bash
-# Layer 2: ARP through a bridge logged by a bridge-family rule, and IPv4
-# logged by a netdev-family ingress rule.
+# Layer 2: ARP and an 802.1Q-tagged frame through a bridge, logged by a
+# bridge-family rule; ARP logged by an arp-family rule; IPv4 logged by a
+# netdev-family ingress rule.
 . "$(dirname "$0")/lib.sh"
 require_root
 ns_add H; ns_add C; ns_add D
@@ -17,6 +18,7 @@ table bridge b {
 	chain flog {
 		type filter hook forward priority 0;
 		ether type arp log prefix "br " group 3
+		ether type vlan log prefix "vlan " group 5
 	}
 }
 NFT
@@ -27,6 +29,12 @@ table netdev n {
 		ip saddr 10.201.0.3 log prefix "ingress " group 4
 	}
 }
+table arp a {
+	chain in {
+		type filter hook input priority 0;
+		log prefix "arp " group 6
+	}
+}
 NFT
 rs_conf "
 ruleset(name=\"br\") { action(type=\"omfile\" file=\"$W/br.msg\" template=\"msgline\")
@@ -35,6 +43,11 @@ ruleset(name=\"nd\") { action(type=\"omfile\" file=\"$W/nd.msg\" template=\"msgl
 	action(type=\"omfile\" file=\"$W/nd.json\" template=\"jsonline\") }
 input(type=\"imnflog\" group=\"3\" netns=\"${NSP}H\" ruleset=\"br\")
 input(type=\"imnflog\" group=\"4\" netns=\"${NSP}D\" ruleset=\"nd\" schema=\"ulogd\" seq=\"none\")
+ruleset(name=\"vl\") { action(type=\"omfile\" file=\"$W/vl.msg\" template=\"msgline\")
+	action(type=\"omfile\" file=\"$W/vl.json\" template=\"jsonline\") }
+ruleset(name=\"arp\") { action(type=\"omfile\" file=\"$W/arp.msg\" template=\"msgline\") }
+input(type=\"imnflog\" group=\"5\" netns=\"${NSP}H\" ruleset=\"vl\")
+input(type=\"imnflog\" group=\"6\" netns=\"${NSP}D\" ruleset=\"arp\")
 "
 rs_start
 scapy C "
@@ -45,8 +58,23 @@ scapy C "
 sendp(Ether(src='02:00:00:00:00:0c', dst='02:00:00:00:00:0d')/IP(src='10.201.0.3', dst='10.201.0.4', id=11)/UDP(sport=1111, dport=2222), iface='c0')
 "
 wait_lines "$W/nd.msg" 1
+scapy C "
+sendp(Ether(src='02:00:00:00:00:0c', dst='02:00:00:00:00:0d')/Dot1Q(vlan=100, prio=3)/IP(src='10.201.0.3', dst='10.201.0.9', id=12)/UDP(sport=3333, dport=4444), iface='c0')
+"
+wait_lines "$W/vl.msg" 1 && wait_lines "$W/arp.msg" 1
 rs_stop
 IFBR=$(ifindex H br0)
+expect_eq "arp family kernel line" \
+  'arp IN=d0 OUT= ARP HTYPE=1 PTYPE=0x0800 OPCODE=1 MACSRC=02:00:00:00:00:0c IPSRC=10.201.0.3 MACDST=00:00:00:00:00:00 IPDST=10.201.0.4' \
+  "$(sed -n 1p "$W/arp.msg")"
+expect_eq "802.1Q frame on a bridge: kernel line" \
+  'vlan IN=bp1 OUT=bp2 MAC=02:00:00:00:00:0d:02:00:00:00:00:0c:08:00 SRC=10.201.0.3 DST=10.201.0.9 LEN=28 TOS=0x00 PREC=0x00 TTL=64 ID=12 PROTO=UDP SPT=3333 DPT=4444 LEN=8 ' \
+  "$(sed -n 1p "$W/vl.msg")"
+expect_eq "802.1Q frame on a bridge: vlan id and ports" "100 3333 4444 bp1 bp2" \
+  "$(python3 -c "
+import json
+d = json.loads(open('$W/vl.json').readline())
+print(d['network']['vlan']['id'], d['source']['port'], d['destination']['port'], d['netfilter']['physin'], d['netfilter']['physout'])")"
 IFD=$(ifindex D d0)
 expect_eq "bridge ARP kernel line" \
   'br IN=bp1 OUT=bp2 ARP HTYPE=1 PTYPE=0x0800 OPCODE=1 MACSRC=02:00:00:00:00:0c IPSRC=10.201.0.3 MACDST=00:00:00:00:00:00 IPDST=10.201.0.4' \

@@ -29,7 +29,7 @@ static size_t render(char *buf, size_t size)
 		"| ECS path | ECS type | ulogd2 key | ulogd2 type | meaning |\n"
 		"|---|---|---|---|---|\n");
 	for (int i = 0; i < NFF_COUNT && n < size; i++) {
-		const struct nflog_field_desc *f = &nflog_fields[i];
+		const struct field_desc *f = &nflog_fields[i];
 
 		n += (size_t)snprintf(
 			buf + n, size - n, "| %s | %s | %s | %s | %s |\n",

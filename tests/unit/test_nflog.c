@@ -306,6 +306,10 @@ static void test_malformed_attributes(void)
 	CHECK("counted as decode error", w.decode_error);
 	CHECK("receive time used", w.rec.tv.tv_sec == 1700000000 && w.rec.tv.tv_usec == 5);
 	CHECK_EQ("packet decoded", NFD_L4_TCP, w.pkt.l3.l4);
+	b.nlh->nlmsg_len -= 2; /* the last attribute cut short */
+	CHECK("cut message parsed", nflog_prepare(&w, b.nlh, NULL, &now) == 0);
+	CHECK_EQ("cut attribute counted", 3, w.meta.bad_attrs);
+	b.nlh->nlmsg_len += 2;
 	b.nlh->nlmsg_type = (NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_CONFIG;
 	CHECK("not a packet", nflog_prepare(&w, b.nlh, NULL, &now) < 0);
 	b.nlh->nlmsg_type = (NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_PACKET;
@@ -348,6 +352,25 @@ static void test_attached_conntrack(void)
 			     "\"nat\":{\"ip\":\"203.0.113.1\",\"port\":61000}") != NULL);
 }
 
+/* IPv4 with a Router Alert option (RFC 2113): OPT with the ipopt flag. */
+static void test_ip_options(void)
+{
+	static const uint8_t pkt[32] = {0x46, 0, 0, 32, 0,    5, 0, 0, 1,    2, 0, 0, 10, 0, 0, 1,
+					224,  0, 0, 22, 0x94, 4, 0, 0, 0x22, 0, 0, 0, 0,  0, 0, 0};
+	struct builder b;
+	struct nflog_work w;
+
+	begin(&b, 2, 1, 0x0800, 1);
+	mnl_attr_put(b.nlh, NFULA_PAYLOAD, sizeof(pkt), pkt);
+	prepare(&b, &w, "", "");
+	CHECK_STR("ipopt",
+		  "IN= OUT= SRC=10.0.0.1 DST=224.0.0.22 LEN=32 TOS=0x00 PREC=0x00 TTL=1 "
+		  "ID=5 OPT (94040000) PROTO=2 ",
+		  text(&w, NFT_IPOPT));
+	CHECK("options field",
+	      strstr(json(&w, NF_SCHEMA_ECS, NULL), "\"options\":\"94040000\"") != NULL);
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
@@ -362,5 +385,6 @@ int main(void)
 	RUN(test_truncated_text);
 	RUN(test_malformed_attributes);
 	RUN(test_attached_conntrack);
+	RUN(test_ip_options);
 	UNIT_EXIT();
 }
