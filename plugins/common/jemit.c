@@ -175,7 +175,7 @@ static void format_second(struct second *c, time_t t, bool utc)
 }
 
 /* ulogd2 JSON: local time, microseconds, numeric UTC offset; ECS: UTC "Z". */
-void je_timestamp(struct jemit *e, int f, const struct timeval *tv)
+void je_timestamp(struct jemit *e, int f, const struct timeval *tv, bool usec)
 {
 	static __thread struct second cache[2] = {{-1, "", ""}, {-1, "", ""}};
 	bool utc = e->schema == NF_SCHEMA_ECS;
@@ -184,6 +184,10 @@ void je_timestamp(struct jemit *e, int f, const struct timeval *tv)
 
 	if (c->sec != tv->tv_sec)
 		format_second(c, tv->tv_sec, utc);
-	snprintf(buf, sizeof(buf), "%s.%06ld%s", c->date, (long)tv->tv_usec, utc ? "Z" : c->zone);
+	if (usec)
+		snprintf(buf, sizeof(buf), "%s.%06ld%s", c->date, (long)tv->tv_usec,
+			 utc ? "Z" : c->zone);
+	else
+		snprintf(buf, sizeof(buf), "%s%s", c->date, utc ? "Z" : c->zone);
 	je_str(e, f, buf);
 }

@@ -36,7 +36,8 @@ void je_list(struct jemit *e, int f, const char *const *items, size_t n);
 void je_mac(struct jemit *e, int f, const uint8_t *p, size_t n);
 void je_hex(struct jemit *e, int f, const uint8_t *p, size_t n);
 void je_addr(struct jemit *e, int f, const uint8_t *a, int alen);
-/* ulogd2 JSON: local time with numeric offset; ECS: UTC "Z"; microseconds */
-void je_timestamp(struct jemit *e, int f, const struct timeval *tv);
+/* ulogd2 JSON: local time with numeric offset; ECS: UTC "Z"; microseconds
+ * unless usec is false (ulogd2 prints none for flows) */
+void je_timestamp(struct jemit *e, int f, const struct timeval *tv, bool usec);
 
 #endif

@@ -40,7 +40,7 @@ static void emit_header(struct jemit *e, const struct nflog_record *r, const str
 	const char *type[2] = {"connection", NULL};
 	size_t ntype = 1;
 
-	je_timestamp(e, NFF_TIMESTAMP, &r->tv);
+	je_timestamp(e, NFF_TIMESTAMP, &r->tv, true);
 	if (o->device)
 		je_str(e, NFF_DVC, o->device);
 	je_str(e, NFF_ECS_VERSION, "8.11.0");

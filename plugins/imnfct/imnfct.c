@@ -1,0 +1,825 @@
+/* imnfct: conntrack events (NEW, UPDATE, DESTROY) as an rsyslog input.
+ *
+ * One input thread serves every input() of the module: it polls the event
+ * sockets, drains each without blocking, and submits one message per event.
+ * Parsing, fields and text live in plain C files; this file is the glue.
+ */
+#include "rsyslog-abi.h"
+
+#include "rsyslog.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <json.h>
+#include <libmnl/libmnl.h>
+
+#include "datetime.h"
+#include "dirty.h"
+#include "errmsg.h"
+#include "glbl.h"
+#include "module-template.h"
+#include "msg.h"
+#include "parserif.h"
+#include "prop.h"
+#include "ruleset.h"
+#include "statsobj.h"
+#include "unicode-helper.h"
+
+#include "netns.h"
+#include "nfct-event.h"
+#include "nfct-fields.h"
+#include "nfct-sock.h"
+#include "nfct-table.h"
+#include "nfct-text.h"
+
+MODULE_TYPE_INPUT
+/* field names are static strings referenced by queued messages' JSON */
+MODULE_TYPE_KEEP
+MODULE_CNFNAME("imnfct")
+
+DEF_IMOD_STATIC_DATA
+DEFobjCurrIf(glbl)
+DEFobjCurrIf(prop)
+DEFobjCurrIf(ruleset)
+DEFobjCurrIf(datetime)
+DEFobjCurrIf(statsobj)
+
+#define READ_BUF_SIZE (256 * 1024)
+#define POLL_MS	      250 /* well below inputs.timeout.shutdown (1 s) */
+#define BATCH_MAX     256
+#define MAX_INPUTS    64
+
+enum { IPS_SRC_NAT = 1u << 4, IPS_DST_NAT = 1u << 5 };
+
+struct instanceConf_s {
+	/* configuration */
+	unsigned events; /* NFCT_EV_* bits */
+	uchar *pszBindRuleset;
+	ruleset_t *pBindRuleset;
+	char *tag, *device, *netns;
+	int facility, severity;
+	struct nfct_opts opts;
+	int rcvbuf, rcvbuf_max;
+	bool reliable, dump, set_sysctls, nat_only;
+	int family; /* 0, AF_INET or AF_INET6 */
+	int zone;   /* -1: any */
+	struct nfct_filter_cfg filter;
+	size_t table_size;
+	/* runtime */
+	bool active;
+	struct nfct_sock sock;
+	struct nfct_table table;
+	bool resync;
+	multi_submit_t multisub;
+	smsg_t *batch[BATCH_MAX];
+	statsobj_t *stats;
+	STATSCOUNTER_DEF(ctrReceived, mutCtrReceived)
+	STATSCOUNTER_DEF(ctrSubmitted, mutCtrSubmitted)
+	STATSCOUNTER_DEF(ctrFiltered, mutCtrFiltered)
+	STATSCOUNTER_DEF(ctrParseErrors, mutCtrParseErrors)
+	STATSCOUNTER_DEF(ctrKernelDrops, mutCtrKernelDrops)
+	STATSCOUNTER_DEF(ctrResyncs, mutCtrResyncs)
+	STATSCOUNTER_DEF(ctrEvictions, mutCtrEvictions)
+	STATSCOUNTER_DEF(ctrNlErrors, mutCtrNlErrors)
+	struct instanceConf_s *next;
+};
+
+struct modConfData_s {
+	rsconf_t *pConf;
+	instanceConf_t *root, *tail;
+};
+
+static modConfData_t *loadModConf;
+static modConfData_t *runModConf;
+static prop_t *pInputName;
+static uint8_t *readbuf;
+
+static struct cnfparamdescr inppdescr[] = {
+	{"events", eCmdHdlrArray, 0},
+	{"ruleset", eCmdHdlrString, 0},
+	{"tag", eCmdHdlrString, 0},
+	{"facility", eCmdHdlrFacility, 0},
+	{"severity", eCmdHdlrSeverity, 0},
+	{"schema", eCmdHdlrGetWord, 0},
+	{"device", eCmdHdlrString, 0},
+	{"netns", eCmdHdlrString, 0},
+	{"rcvbuf", eCmdHdlrSize, 0},
+	{"rcvbuf.max", eCmdHdlrSize, 0},
+	{"reliable", eCmdHdlrBinary, 0},
+	{"dump", eCmdHdlrBinary, 0},
+	{"sysctl", eCmdHdlrBinary, 0},
+	{"family", eCmdHdlrGetWord, 0},
+	{"protocols", eCmdHdlrArray, 0},
+	{"src", eCmdHdlrArray, 0},
+	{"dst", eCmdHdlrArray, 0},
+	{"zone", eCmdHdlrNonNegInt, 0},
+	{"mark", eCmdHdlrGetWord, 0},
+	{"nat_only", eCmdHdlrBinary, 0},
+	{"flowtable.size", eCmdHdlrPositiveInt, 0},
+	{"community_id.seed", eCmdHdlrNonNegInt, 0},
+};
+static struct cnfparamblk inppblk = {CNFPARAMBLK_VERSION,
+				     sizeof(inppdescr) / sizeof(struct cnfparamdescr), inppdescr};
+
+#include "im-helper.h"
+
+static void std_checkRuleset_genErrMsg(__attribute__((unused)) modConfData_t *modConf,
+				       instanceConf_t *inst)
+{
+	LogError(0, NO_ERRCODE, "imnfct: ruleset '%s' not found - using default ruleset instead",
+		 inst->pszBindRuleset);
+}
+
+static char *estr_dup(struct cnfparamvals *v)
+{
+	return es_str2cstr(v->val.d.estr, NULL);
+}
+
+static rsRetVal parse_events(instanceConf_t *inst, struct cnfarray *ar)
+{
+	inst->events = 0;
+	for (int i = 0; i < ar->nmemb; i++) {
+		char *w = es_str2cstr(ar->arr[i], NULL);
+
+		if (w && strcmp(w, "new") == 0)
+			inst->events |= NFCT_EV_NEW;
+		else if (w && strcmp(w, "update") == 0)
+			inst->events |= NFCT_EV_UPDATE;
+		else if (w && strcmp(w, "destroy") == 0)
+			inst->events |= NFCT_EV_DESTROY;
+		else {
+			parser_errmsg(
+				"imnfct: events value '%s' unknown; use new, update or destroy",
+				w ? w : "");
+			free(w);
+			return RS_RET_PARAM_ERROR;
+		}
+		free(w);
+	}
+	return RS_RET_OK;
+}
+
+static rsRetVal parse_protocols(instanceConf_t *inst, struct cnfarray *ar)
+{
+	static const struct {
+		const char *name;
+		uint8_t num;
+	} names[] = {{"icmp", 1}, {"tcp", 6},	  {"udp", 17},	 {"dccp", 33},
+		     {"gre", 47}, {"icmpv6", 58}, {"sctp", 132}, {"udplite", 136}};
+
+	for (int i = 0; i < ar->nmemb; i++) {
+		char *w = es_str2cstr(ar->arr[i], NULL);
+		size_t k;
+
+		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (w && strcmp(w, names[k].name) == 0)
+				break;
+		if (k == sizeof(names) / sizeof(names[0]) ||
+		    inst->filter.nprotos == NFCT_MAX_PROTO) {
+			parser_errmsg("imnfct: protocols value '%s' unknown (icmp, tcp, udp, dccp, "
+				      "gre, icmpv6, sctp, udplite), or more than %d",
+				      w ? w : "", NFCT_MAX_PROTO);
+			free(w);
+			return RS_RET_PARAM_ERROR;
+		}
+		inst->filter.protos[inst->filter.nprotos++] = names[k].num;
+		free(w);
+	}
+	return RS_RET_OK;
+}
+
+static rsRetVal parse_cidrs(const char *param, struct cnfarray *ar, struct nfct_cidr *out, int *n)
+{
+	for (int i = 0; i < ar->nmemb; i++) {
+		char *w = es_str2cstr(ar->arr[i], NULL);
+
+		if (*n == NFCT_MAX_CIDR || w == NULL || !nfct_parse_cidr(w, &out[*n])) {
+			parser_errmsg("imnfct: %s value '%s' is not an address or CIDR "
+				      "(10.0.0.0/8, fd00::/8), or more than %d",
+				      param, w ? w : "", NFCT_MAX_CIDR);
+			free(w);
+			return RS_RET_PARAM_ERROR;
+		}
+		(*n)++;
+		free(w);
+	}
+	return RS_RET_OK;
+}
+
+static rsRetVal parse_mark(instanceConf_t *inst, const char *w)
+{
+	char *end;
+	unsigned long v = strtoul(w, &end, 0), m = 0xffffffffUL;
+
+	if (end != w && *end == '/')
+		m = strtoul(end + 1, &end, 0);
+	if (end == w || *end != '\0' || v > 0xffffffffUL || m > 0xffffffffUL) {
+		parser_errmsg("imnfct: mark=\"%s\" is not VALUE or VALUE/MASK", w);
+		return RS_RET_PARAM_ERROR;
+	}
+	inst->filter.has_mark = true;
+	inst->filter.mark = (uint32_t)v;
+	inst->filter.mark_mask = (uint32_t)m;
+	return RS_RET_OK;
+}
+
+static rsRetVal parse_choice(const char *param, const char *w, const char *const *allowed, int *idx)
+{
+	for (int i = 0; allowed[i]; i++)
+		if (strcmp(w, allowed[i]) == 0) {
+			*idx = i;
+			return RS_RET_OK;
+		}
+	parser_errmsg("imnfct: %s=\"%s\" is not valid", param, w);
+	return RS_RET_PARAM_ERROR;
+}
+
+static void inst_defaults(instanceConf_t *inst)
+{
+	inst->events = NFCT_EV_NEW | NFCT_EV_DESTROY;
+	inst->facility = 3 << 3; /* daemon */
+	inst->severity = 6;	 /* info */
+	inst->opts.schema = NF_SCHEMA_ECS;
+	inst->rcvbuf = 64 << 20; /* the kernel doubles it: room for ~100k events */
+	inst->rcvbuf_max = 1 << 30;
+	inst->dump = true;
+	inst->zone = -1;
+	inst->table_size = 262144;
+}
+
+static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfparamvals *v)
+{
+	static const char *const schemas[] = {"ecs", "ulogd", NULL};
+	static const char *const families[] = {"any", "ipv4", "ipv6", NULL};
+	static const int family_af[] = {0, AF_INET, AF_INET6};
+	char *w = NULL;
+	int idx;
+	DEFiRet;
+
+	if (!strcmp(name, "events")) {
+		CHKiRet(parse_events(inst, v->val.d.ar));
+	} else if (!strcmp(name, "ruleset")) {
+		inst->pszBindRuleset = (uchar *)estr_dup(v);
+	} else if (!strcmp(name, "tag")) {
+		inst->tag = estr_dup(v);
+	} else if (!strcmp(name, "facility")) {
+		inst->facility = (int)v->val.d.n;
+	} else if (!strcmp(name, "severity")) {
+		inst->severity = (int)v->val.d.n;
+	} else if (!strcmp(name, "schema")) {
+		w = estr_dup(v);
+		CHKiRet(parse_choice(name, w, schemas, &idx));
+		inst->opts.schema = (enum nf_schema)idx;
+	} else if (!strcmp(name, "device")) {
+		inst->device = estr_dup(v);
+	} else if (!strcmp(name, "netns")) {
+		inst->netns = estr_dup(v);
+	} else if (!strcmp(name, "rcvbuf")) {
+		inst->rcvbuf = v->val.d.n > (1 << 30) ? (1 << 30) : (int)v->val.d.n;
+	} else if (!strcmp(name, "rcvbuf.max")) {
+		inst->rcvbuf_max = v->val.d.n > (1 << 30) ? (1 << 30) : (int)v->val.d.n;
+	} else if (!strcmp(name, "reliable")) {
+		inst->reliable = v->val.d.n != 0;
+	} else if (!strcmp(name, "dump")) {
+		inst->dump = v->val.d.n != 0;
+	} else if (!strcmp(name, "sysctl")) {
+		inst->set_sysctls = v->val.d.n != 0;
+	} else if (!strcmp(name, "family")) {
+		w = estr_dup(v);
+		CHKiRet(parse_choice(name, w, families, &idx));
+		inst->family = family_af[idx];
+	} else if (!strcmp(name, "protocols")) {
+		CHKiRet(parse_protocols(inst, v->val.d.ar));
+	} else if (!strcmp(name, "src")) {
+		CHKiRet(parse_cidrs(name, v->val.d.ar, inst->filter.src, &inst->filter.nsrc));
+	} else if (!strcmp(name, "dst")) {
+		CHKiRet(parse_cidrs(name, v->val.d.ar, inst->filter.dst, &inst->filter.ndst));
+	} else if (!strcmp(name, "zone")) {
+		inst->zone = v->val.d.n > 65535 ? 65535 : (int)v->val.d.n;
+	} else if (!strcmp(name, "mark")) {
+		w = estr_dup(v);
+		CHKiRet(parse_mark(inst, w));
+	} else if (!strcmp(name, "nat_only")) {
+		inst->nat_only = v->val.d.n != 0;
+	} else if (!strcmp(name, "flowtable.size")) {
+		inst->table_size = (size_t)v->val.d.n;
+	} else if (!strcmp(name, "community_id.seed")) {
+		inst->opts.community_id_seed = (uint16_t)v->val.d.n;
+	}
+finalize_it:
+	free(w);
+	RETiRet;
+}
+
+static void free_inst(instanceConf_t *inst)
+{
+	free(inst->pszBindRuleset);
+	free(inst->tag);
+	free(inst->device);
+	free(inst->netns);
+	free(inst);
+}
+
+BEGINnewInpInst
+	struct cnfparamvals *pvals;
+	instanceConf_t *inst = NULL;
+	CODESTARTnewInpInst
+	if ((pvals = nvlstGetParams(lst, &inppblk, NULL)) == NULL)
+		ABORT_FINALIZE(RS_RET_MISSING_CNFPARAMS);
+	CHKmalloc(inst = calloc(1, sizeof(*inst)));
+	inst_defaults(inst);
+	for (int i = 0; i < inppblk.nParams; ++i) {
+		if (pvals[i].bUsed)
+			CHKiRet(apply_param(inst, inppblk.descr[i].name, &pvals[i]));
+	}
+	if (inst->events == 0) {
+		parser_errmsg("imnfct: events is empty; use new, update and/or destroy");
+		ABORT_FINALIZE(RS_RET_PARAM_ERROR);
+	}
+	inst->opts.device = inst->device
+				    ? inst->device
+				    : (inst->opts.schema == NF_SCHEMA_ULOGD ? "Netfilter" : NULL);
+	if (loadModConf->tail == NULL)
+		loadModConf->root = inst;
+	else
+		loadModConf->tail->next = inst;
+	loadModConf->tail = inst;
+	inst = NULL;
+finalize_it:
+	if (inst)
+		free_inst(inst);
+	CODE_STD_FINALIZERnewInpInst
+	cnfparamvalsDestruct(pvals, &inppblk);
+ENDnewInpInst
+
+BEGINbeginCnfLoad
+	CODESTARTbeginCnfLoad
+	loadModConf = pModConf;
+	pModConf->pConf = pConf;
+ENDbeginCnfLoad
+
+BEGINendCnfLoad
+	CODESTARTendCnfLoad
+	loadModConf = NULL;
+ENDendCnfLoad
+
+static rsRetVal check_netns(const instanceConf_t *inst)
+{
+	char path[4096];
+
+	if (inst->netns == NULL || inst->netns[0] == '\0')
+		return RS_RET_OK;
+	if (inst->netns[0] == '/')
+		snprintf(path, sizeof(path), "%s", inst->netns);
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", inst->netns);
+	if (access(path, R_OK) == 0)
+		return RS_RET_OK;
+	LogError(errno, RS_RET_PARAM_ERROR, "imnfct: network namespace '%s' not found at %s",
+		 inst->netns, path);
+	return RS_RET_PARAM_ERROR;
+}
+
+BEGINcheckCnf
+	instanceConf_t *inst;
+	int n = 0;
+	CODESTARTcheckCnf
+	for (inst = pModConf->root; inst != NULL; inst = inst->next) {
+		std_checkRuleset(pModConf, inst);
+		CHKiRet(check_netns(inst));
+		if (++n > MAX_INPUTS) {
+			LogError(0, RS_RET_PARAM_ERROR, "imnfct: at most %d inputs", MAX_INPUTS);
+			ABORT_FINALIZE(RS_RET_PARAM_ERROR);
+		}
+	}
+	if (pModConf->root == NULL) {
+		LogError(
+			0, RS_RET_NO_LISTNERS,
+			"imnfct: module loaded, but no input() defined - no events will be logged");
+		iRet = RS_RET_NO_LISTNERS;
+	}
+finalize_it:
+ENDcheckCnf
+
+static void remember_start(const struct nlmsghdr *nlh, void *data)
+{
+	instanceConf_t *inst = data;
+	struct nfct_event ev;
+	struct timeval tv;
+
+	if (nfct_event_parse(nlh, &ev) < 0 || !(ev.ct.has & CTH_ID) || !(ev.ct.has & CTH_START))
+		return;
+	tv.tv_sec = (time_t)(ev.ct.start_ns / 1000000000u);
+	tv.tv_usec = (suseconds_t)(ev.ct.start_ns % 1000000000u / 1000u);
+	nfct_table_put(&inst->table, ev.ct.id, &tv);
+}
+
+/* In plain words what the kernel will not report, checked in the input's
+ * namespace (net/netfilter/nf_conntrack_standalone.c sysctls). */
+static void check_kernel(instanceConf_t *inst)
+{
+	struct nfct_sysctls s;
+	const char *ns = inst->netns ? inst->netns : "rsyslogd's own";
+
+	if (inst->set_sysctls && nfct_write_sysctls() < 0)
+		LogError(errno, RS_RET_ERR,
+			 "imnfct: cannot set nf_conntrack_events, _acct and "
+			 "_timestamp to 1 in namespace %s",
+			 ns);
+	nfct_read_sysctls(&s);
+	if (s.events == 2)
+		LogMsg(0, RS_RET_OK, LOG_WARNING,
+		       "imnfct: namespace %s: nf_conntrack_events=2, so connections created while "
+		       "no listener existed will never report DESTROY; set it to 1 (or "
+		       "sysctl=\"on\")",
+		       ns);
+	else if (s.events == 0)
+		LogMsg(0, RS_RET_OK, LOG_WARNING,
+		       "imnfct: namespace %s: nf_conntrack_events=0, the kernel reports no events "
+		       "except for rules with \"ct event set\"",
+		       ns);
+	if (s.acct == 0)
+		LogMsg(0, RS_RET_OK, LOG_WARNING,
+		       "imnfct: namespace %s: nf_conntrack_acct=0, packet and byte counters will "
+		       "be "
+		       "0; set it to 1 (or sysctl=\"on\")",
+		       ns);
+	if (s.timestamp == 0)
+		LogMsg(0, RS_RET_OK, LOG_INFO,
+		       "imnfct: namespace %s: nf_conntrack_timestamp=0, flow start times come from "
+		       "NEW events seen by this input",
+		       ns);
+}
+
+static void open_inst(instanceConf_t *inst)
+{
+	struct nfct_sock_cfg cfg = {inst->events, inst->rcvbuf, inst->reliable, &inst->filter};
+	struct netns_guard g;
+	char err[512];
+
+	if (netns_enter(&g, inst->netns, err, sizeof(err)) < 0) {
+		LogError(0, RS_RET_NO_RUN, "imnfct: input not started: %s", err);
+		return;
+	}
+	check_kernel(inst);
+	if (nfct_sock_open(&inst->sock, &cfg, err, sizeof(err)) < 0) {
+		netns_leave(&g);
+		LogError(0, RS_RET_NO_RUN, "imnfct: %s; this input is not started", err);
+		return;
+	}
+	if (nfct_table_init(&inst->table, inst->table_size) < 0) {
+		netns_leave(&g);
+		nfct_sock_close(&inst->sock);
+		LogError(0, RS_RET_OUT_OF_MEMORY, "imnfct: no memory for the flow table");
+		return;
+	}
+	if (inst->dump && nfct_dump(remember_start, inst, err, sizeof(err)) < 0)
+		LogError(0, RS_RET_ERR, "imnfct: start-up dump failed: %s", err);
+	netns_leave(&g);
+	inst->active = true;
+	LogMsg(0, RS_RET_OK, LOG_INFO,
+	       "imnfct: listening to conntrack events%s%s, socket receive buffer %d bytes%s",
+	       inst->netns ? " in namespace " : "", inst->netns ? inst->netns : "",
+	       inst->sock.rcvbuf, inst->reliable ? ", reliable delivery" : "");
+}
+
+BEGINactivateCnfPrePrivDrop
+	instanceConf_t *inst;
+	CODESTARTactivateCnfPrePrivDrop
+	runModConf = pModConf;
+	for (inst = runModConf->root; inst != NULL; inst = inst->next)
+		open_inst(inst);
+ENDactivateCnfPrePrivDrop
+
+static rsRetVal add_counter(instanceConf_t *inst, const char *name, intctr_t *ctr)
+{
+	return statsobj.AddCounter(inst->stats, (uchar *)name, ctrType_IntCtr, CTR_FLAG_RESETTABLE,
+				   ctr);
+}
+
+static rsRetVal setup_stats(instanceConf_t *inst, int n)
+{
+	char name[96];
+	DEFiRet;
+
+	snprintf(name, sizeof(name), "imnfct(%d%s%s)", n, inst->netns ? " " : "",
+		 inst->netns ? inst->netns : "");
+	CHKiRet(statsobj.Construct(&inst->stats));
+	CHKiRet(statsobj.SetName(inst->stats, (uchar *)name));
+	CHKiRet(statsobj.SetOrigin(inst->stats, (uchar *)"imnfct"));
+	STATSCOUNTER_INIT(inst->ctrReceived, inst->mutCtrReceived);
+	CHKiRet(add_counter(inst, "received", &inst->ctrReceived));
+	STATSCOUNTER_INIT(inst->ctrSubmitted, inst->mutCtrSubmitted);
+	CHKiRet(add_counter(inst, "submitted", &inst->ctrSubmitted));
+	STATSCOUNTER_INIT(inst->ctrFiltered, inst->mutCtrFiltered);
+	CHKiRet(add_counter(inst, "filtered", &inst->ctrFiltered));
+	STATSCOUNTER_INIT(inst->ctrParseErrors, inst->mutCtrParseErrors);
+	CHKiRet(add_counter(inst, "parse.errors", &inst->ctrParseErrors));
+	STATSCOUNTER_INIT(inst->ctrKernelDrops, inst->mutCtrKernelDrops);
+	CHKiRet(add_counter(inst, "kernel.drops", &inst->ctrKernelDrops));
+	STATSCOUNTER_INIT(inst->ctrResyncs, inst->mutCtrResyncs);
+	CHKiRet(add_counter(inst, "resyncs", &inst->ctrResyncs));
+	STATSCOUNTER_INIT(inst->ctrEvictions, inst->mutCtrEvictions);
+	CHKiRet(add_counter(inst, "flowtable.evictions", &inst->ctrEvictions));
+	STATSCOUNTER_INIT(inst->ctrNlErrors, inst->mutCtrNlErrors);
+	CHKiRet(add_counter(inst, "netlink.errors", &inst->ctrNlErrors));
+	CHKiRet(statsobj.ConstructFinalize(inst->stats));
+finalize_it:
+	RETiRet;
+}
+
+BEGINactivateCnf
+	instanceConf_t *inst;
+	int n = 0;
+	CODESTARTactivateCnf
+	for (inst = runModConf->root; inst != NULL; inst = inst->next) {
+		n++;
+		if (!inst->active)
+			continue;
+		inst->multisub.maxElem = BATCH_MAX;
+		inst->multisub.nElem = 0;
+		inst->multisub.ppMsgs = inst->batch;
+		CHKiRet(setup_stats(inst, n));
+	}
+	CHKmalloc(readbuf = malloc(READ_BUF_SIZE));
+finalize_it:
+ENDactivateCnf
+
+BEGINfreeCnf
+	instanceConf_t *inst, *del;
+	CODESTARTfreeCnf
+	for (inst = pModConf->root; inst != NULL;) {
+		del = inst;
+		inst = inst->next;
+		if (del->active) {
+			nfct_sock_close(&del->sock);
+			nfct_table_free(&del->table);
+		}
+		if (del->stats)
+			statsobj.Destruct(&del->stats);
+		free_inst(del);
+	}
+	free(readbuf);
+	readbuf = NULL;
+ENDfreeCnf
+
+/* zone and NAT-only have no kernel filter: applied here and counted */
+static bool wanted(const instanceConf_t *inst, const struct nfct_event *ev)
+{
+	if (!(inst->events & ev->type))
+		return false;
+	if (inst->family && ev->family != inst->family)
+		return false;
+	if (inst->zone >= 0 && ev->ct.zone != inst->zone)
+		return false;
+	if (inst->nat_only && !(ev->ct.status & (IPS_SRC_NAT | IPS_DST_NAT)))
+		return false;
+	return true;
+}
+
+/* The flow table: NEW records when a flow was seen to start, DESTROY takes
+ * it back; kernel timestamps win when present. */
+static void flow_times(instanceConf_t *inst, struct nfct_record *r)
+{
+	const struct nfct_event *ev = r->ev;
+	struct timeval seen;
+	bool have = false;
+
+	if (ev->ct.has & CTH_ID) {
+		if (ev->type == NFCT_EV_NEW) {
+			nfct_table_put(&inst->table, ev->ct.id, &r->now);
+		} else if (ev->type == NFCT_EV_DESTROY) {
+			have = nfct_table_take(&inst->table, ev->ct.id, &seen);
+		} else {
+			have = nfct_table_peek(&inst->table, ev->ct.id, &seen);
+		}
+	}
+	nfct_record_times(r, have, &seen);
+}
+
+static rsRetVal build_msg(instanceConf_t *inst, const struct nlmsghdr *nlh,
+			  const struct nfct_record *r, smsg_t **ppMsg)
+{
+	char text[NFCT_TEXT_MAX];
+	struct syslogTime st;
+	struct fjson_object *json;
+	struct timeval tv = r->now;
+	smsg_t *pMsg = NULL;
+	size_t len;
+	DEFiRet;
+
+	datetime.timeval2syslogTime(&tv, &st, TIME_IN_LOCALTIME);
+	CHKiRet(msgConstructWithTime(&pMsg, &st, tv.tv_sec));
+	len = nfct_text(nlh, r->ev->type, text, sizeof(text));
+	MsgSetRawMsg(pMsg, text, len);
+	MsgSetMSGoffs(pMsg, 0);
+	MsgSetInputName(pMsg, pInputName);
+	MsgSetFlowControlType(pMsg, eFLOWCTL_NO_DELAY);
+	MsgSetRuleset(pMsg, inst->pBindRuleset);
+	MsgSetHOSTNAME(pMsg, glblGetLocalHostName(), (int)ustrlen(glblGetLocalHostName()));
+	MsgSetRcvFrom(pMsg, glbl.GetLocalHostNameProp());
+	MsgSetRcvFromIP(pMsg, glbl.GetLocalHostIP());
+	if (inst->tag)
+		MsgSetTAG(pMsg, (uchar *)inst->tag, strlen(inst->tag));
+	else
+		MsgSetTAG(pMsg, (uchar *)"conntrack:", sizeof("conntrack:") - 1);
+	msgSetPRI(pMsg, (syslog_pri_t)(inst->facility | inst->severity));
+	json = nfct_fields_json(r, &inst->opts);
+	if (json != NULL)
+		CHKiRet(msgAddJSON(pMsg, (uchar *)"!", json, 0, 0));
+	*ppMsg = pMsg;
+	pMsg = NULL;
+finalize_it:
+	if (pMsg)
+		msgDestruct(&pMsg);
+	RETiRet;
+}
+
+static void handle_event(instanceConf_t *inst, const struct nlmsghdr *nlh,
+			 const struct timeval *now)
+{
+	struct nfct_event ev;
+	struct nfct_record r = {.ev = &ev, .now = *now};
+	smsg_t *pMsg;
+	uint64_t before = inst->table.evictions;
+
+	if (nfct_event_parse(nlh, &ev) < 0) {
+		STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
+		return;
+	}
+	STATSCOUNTER_INC(inst->ctrReceived, inst->mutCtrReceived);
+	if (ev.ct.bad_attrs) {
+		STATSCOUNTER_INC(inst->ctrParseErrors, inst->mutCtrParseErrors);
+	}
+	flow_times(inst, &r);
+	if (inst->table.evictions != before) {
+		STATSCOUNTER_INC(inst->ctrEvictions, inst->mutCtrEvictions);
+	}
+	if (!wanted(inst, &ev)) {
+		STATSCOUNTER_INC(inst->ctrFiltered, inst->mutCtrFiltered);
+		return;
+	}
+	if (build_msg(inst, nlh, &r, &pMsg) != RS_RET_OK) {
+		STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
+		return;
+	}
+	if (inst->multisub.nElem == inst->multisub.maxElem)
+		multiSubmitFlush(&inst->multisub);
+	inst->multisub.ppMsgs[inst->multisub.nElem++] = pMsg;
+	STATSCOUNTER_INC(inst->ctrSubmitted, inst->mutCtrSubmitted);
+}
+
+static void handle_datagram(instanceConf_t *inst, size_t n, const struct timeval *now)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)readbuf;
+	int len = (int)n;
+
+	while (mnl_nlmsg_ok(nlh, len)) {
+		if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE) {
+			STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
+		} else {
+			handle_event(inst, nlh, now);
+		}
+		nlh = mnl_nlmsg_next(nlh, &len);
+	}
+	if (len != 0) {
+		STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
+	}
+}
+
+/* An overrun lost events: grow the buffer, say so with the count, and
+ * rebuild the flow table from a dump once the socket is drained. */
+static void overrun(instanceConf_t *inst)
+{
+	int before = inst->sock.rcvbuf;
+
+	STATSCOUNTER_INC(inst->ctrKernelDrops, inst->mutCtrKernelDrops);
+	inst->resync = true;
+	if (nfct_sock_grow(&inst->sock, inst->rcvbuf_max) > before)
+		LogMsg(0, RS_RET_OK, LOG_WARNING,
+		       "imnfct: conntrack events lost (socket buffer overrun %llu); receive buffer "
+		       "grown from %d to %d bytes (rcvbuf.max %d)",
+		       (unsigned long long)inst->ctrKernelDrops, before, inst->sock.rcvbuf,
+		       inst->rcvbuf_max);
+}
+
+static void resync(instanceConf_t *inst)
+{
+	struct netns_guard g;
+	char err[512];
+
+	inst->resync = false;
+	STATSCOUNTER_INC(inst->ctrResyncs, inst->mutCtrResyncs);
+	if (netns_enter(&g, inst->netns, err, sizeof(err)) < 0 ||
+	    nfct_dump(remember_start, inst, err, sizeof(err)) < 0)
+		LogError(0, RS_RET_ERR, "imnfct: resync dump after overrun failed: %s", err);
+	netns_leave(&g);
+}
+
+static void drain(instanceConf_t *inst)
+{
+	int fd = nfct_sock_fd(&inst->sock);
+	struct timeval now;
+	ssize_t n;
+
+	for (;;) {
+		n = recv(fd, readbuf, READ_BUF_SIZE, MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == ENOBUFS) {
+				overrun(inst);
+				continue;
+			}
+			if (errno != EAGAIN && errno != EINTR) {
+				STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
+			}
+			break;
+		}
+		gettimeofday(&now, NULL);
+		handle_datagram(inst, (size_t)n, &now);
+	}
+	multiSubmitFlush(&inst->multisub);
+	if (inst->resync)
+		resync(inst);
+}
+
+BEGINrunInput
+	struct pollfd pfd[MAX_INPUTS];
+	instanceConf_t *owner[MAX_INPUTS];
+	int n = 0;
+	CODESTARTrunInput
+	for (instanceConf_t *inst = runModConf->root; inst && n < MAX_INPUTS; inst = inst->next) {
+		if (!inst->active)
+			continue;
+		pfd[n] = (struct pollfd){.fd = nfct_sock_fd(&inst->sock), .events = POLLIN};
+		owner[n++] = inst;
+	}
+	while (glbl.GetGlobalInputTermState() == 0) {
+		if (poll(pfd, (nfds_t)n, POLL_MS) <= 0)
+			continue; /* timeout, or EINTR from SIGTTIN at shutdown */
+		for (int i = 0; i < n; i++)
+			if (pfd[i].revents)
+				drain(owner[i]);
+	}
+ENDrunInput
+
+BEGINwillRun
+	instanceConf_t *inst;
+	int active = 0;
+	CODESTARTwillRun
+	for (inst = runModConf->root; inst != NULL; inst = inst->next)
+		active += inst->active;
+	if (active == 0) {
+		LogError(0, RS_RET_NO_RUN, "imnfct: no input could subscribe to conntrack events");
+		ABORT_FINALIZE(RS_RET_NO_RUN);
+	}
+finalize_it:
+ENDwillRun
+
+BEGINafterRun
+	CODESTARTafterRun
+ENDafterRun
+
+BEGINmodExit
+	CODESTARTmodExit
+	if (pInputName != NULL)
+		prop.Destruct(&pInputName);
+	objRelease(statsobj, CORE_COMPONENT);
+	objRelease(datetime, CORE_COMPONENT);
+	objRelease(ruleset, CORE_COMPONENT);
+	objRelease(prop, CORE_COMPONENT);
+	objRelease(glbl, CORE_COMPONENT);
+ENDmodExit
+
+BEGINisCompatibleWithFeature
+	CODESTARTisCompatibleWithFeature
+	if (eFeat == sFEATURENonCancelInputTermination)
+		iRet = RS_RET_OK;
+ENDisCompatibleWithFeature
+
+BEGINqueryEtryPt
+	CODESTARTqueryEtryPt
+	CODEqueryEtryPt_STD_IMOD_QUERIES
+	CODEqueryEtryPt_STD_CONF2_QUERIES
+	CODEqueryEtryPt_STD_CONF2_PREPRIVDROP_QUERIES
+	CODEqueryEtryPt_STD_CONF2_IMOD_QUERIES
+	CODEqueryEtryPt_IsCompatibleWithFeature_IF_OMOD_QUERIES
+ENDqueryEtryPt
+
+BEGINmodInit()
+	CODESTARTmodInit
+	*ipIFVersProvided = CURR_MOD_IF_VERSION;
+	CODEmodInit_QueryRegCFSLineHdlr
+	CHKiRet(objUse(glbl, CORE_COMPONENT));
+	CHKiRet(objUse(prop, CORE_COMPONENT));
+	CHKiRet(objUse(ruleset, CORE_COMPONENT));
+	CHKiRet(objUse(datetime, CORE_COMPONENT));
+	CHKiRet(objUse(statsobj, CORE_COMPONENT));
+	CHKiRet(prop.CreateStringProp(&pInputName, UCHAR_CONSTANT("imnfct"), sizeof("imnfct") - 1));
+ENDmodInit

@@ -1,0 +1,282 @@
+#include "nfct-sock.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libmnl/libmnl.h>
+#include <libnetfilter_conntrack/libnetfilter_conntrack.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
+#include <sys/socket.h>
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+static int fail(struct nfct_sock *s, char *err, size_t errlen, const char *what, int e)
+{
+	snprintf(err, errlen, "%s: %s", what, strerror(e));
+	nfct_sock_close(s);
+	return -1;
+}
+
+static void cidr_mask(const struct nfct_cidr *c, uint32_t *words, int nwords)
+{
+	for (int i = 0; i < nwords; i++) {
+		int left = c->bits - 32 * i;
+
+		words[i] = left >= 32 ? 0xffffffffu : left <= 0 ? 0 : ~0u << (32 - left);
+	}
+}
+
+static void add_cidrs(struct nfct_filter *f, const struct nfct_cidr *c, int n, bool src)
+{
+	for (int i = 0; i < n; i++) {
+		if (c[i].family == AF_INET) {
+			struct nfct_filter_ipv4 v4;
+			uint32_t a;
+
+			memcpy(&a, c[i].addr, 4);
+			v4.addr = ntohl(a);
+			cidr_mask(&c[i], &v4.mask, 1);
+			nfct_filter_add_attr(f, src ? NFCT_FILTER_SRC_IPV4 : NFCT_FILTER_DST_IPV4,
+					     &v4);
+		} else {
+			struct nfct_filter_ipv6 v6;
+
+			for (int w = 0; w < 4; w++) {
+				uint32_t a;
+
+				memcpy(&a, c[i].addr + 4 * w, 4);
+				v6.addr[w] = ntohl(a);
+			}
+			cidr_mask(&c[i], v6.mask, 4);
+			nfct_filter_add_attr(f, src ? NFCT_FILTER_SRC_IPV6 : NFCT_FILTER_DST_IPV6,
+					     &v6);
+		}
+	}
+}
+
+/* Kernel-side filtering with libnetfilter_conntrack's BPF builder: events
+ * that do not match never reach the socket buffer. */
+static int attach_filter(int fd, const struct nfct_filter_cfg *c)
+{
+	struct nfct_filter *f;
+	int ret;
+
+	if (c->nprotos == 0 && c->nsrc == 0 && c->ndst == 0 && !c->has_mark)
+		return 0;
+	if ((f = nfct_filter_create()) == NULL)
+		return -ENOMEM;
+	for (int i = 0; i < c->nprotos; i++)
+		nfct_filter_add_attr_u32(f, NFCT_FILTER_L4PROTO, c->protos[i]);
+	add_cidrs(f, c->src, c->nsrc, true);
+	add_cidrs(f, c->dst, c->ndst, false);
+	if (c->nsrc) {
+		nfct_filter_set_logic(f, NFCT_FILTER_SRC_IPV4, NFCT_FILTER_LOGIC_POSITIVE);
+		nfct_filter_set_logic(f, NFCT_FILTER_SRC_IPV6, NFCT_FILTER_LOGIC_POSITIVE);
+	}
+	if (c->ndst) {
+		nfct_filter_set_logic(f, NFCT_FILTER_DST_IPV4, NFCT_FILTER_LOGIC_POSITIVE);
+		nfct_filter_set_logic(f, NFCT_FILTER_DST_IPV6, NFCT_FILTER_LOGIC_POSITIVE);
+	}
+	if (c->has_mark) {
+		struct nfct_filter_dump_mark m = {.val = c->mark, .mask = c->mark_mask};
+
+		nfct_filter_add_attr(f, NFCT_FILTER_MARK, &m);
+		nfct_filter_set_logic(f, NFCT_FILTER_MARK, NFCT_FILTER_LOGIC_POSITIVE);
+	}
+	ret = nfct_filter_attach(fd, f) < 0 ? -errno : 0;
+	nfct_filter_destroy(f);
+	return ret;
+}
+
+static void set_rcvbuf(struct nfct_sock *s, int req)
+{
+	int fd = mnl_socket_get_fd(s->nl);
+	socklen_t len = sizeof(s->rcvbuf);
+
+	if (req > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &req, sizeof(req)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &req, sizeof(req));
+	getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &s->rcvbuf, &len);
+}
+
+int nfct_sock_open(struct nfct_sock *s, const struct nfct_sock_cfg *cfg, char *err, size_t errlen)
+{
+	/* NFNLGRP_CONNTRACK_NEW, _UPDATE, _DESTROY are groups 1, 2, 3 */
+	unsigned groups = cfg->groups & 7;
+	int one = 1, ret;
+
+	memset(s, 0, sizeof(*s));
+	if ((s->nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_NONBLOCK | SOCK_CLOEXEC)) == NULL)
+		return fail(s, err, errlen, "cannot open netfilter netlink socket", errno);
+	if (mnl_socket_bind(s->nl, groups, MNL_SOCKET_AUTOPID) < 0)
+		return fail(s, err, errlen,
+			    errno == EPERM ? "cannot subscribe to conntrack events (needs "
+					     "CAP_NET_ADMIN: run rsyslogd as root)"
+					   : "cannot subscribe to conntrack events",
+			    errno);
+	set_rcvbuf(s, cfg->rcvbuf);
+	if (cfg->reliable) {
+		/* as conntrackd: the kernel keeps and retries undelivered
+		 * DESTROY events instead of reporting an overrun */
+		if (setsockopt(mnl_socket_get_fd(s->nl), SOL_NETLINK, NETLINK_BROADCAST_ERROR, &one,
+			       sizeof(one)) < 0 ||
+		    setsockopt(mnl_socket_get_fd(s->nl), SOL_NETLINK, NETLINK_NO_ENOBUFS, &one,
+			       sizeof(one)) < 0)
+			return fail(s, err, errlen, "cannot enable reliable delivery", errno);
+	}
+	if (cfg->filter && (ret = attach_filter(mnl_socket_get_fd(s->nl), cfg->filter)) < 0)
+		return fail(s, err, errlen, "cannot attach the kernel event filter", -ret);
+	return 0;
+}
+
+void nfct_sock_close(struct nfct_sock *s)
+{
+	if (s->nl)
+		mnl_socket_close(s->nl);
+	s->nl = NULL;
+}
+
+int nfct_sock_fd(const struct nfct_sock *s)
+{
+	return mnl_socket_get_fd(s->nl);
+}
+
+int nfct_sock_grow(struct nfct_sock *s, int max)
+{
+	int want = s->rcvbuf; /* the kernel reports twice what was asked: ask for that */
+
+	if (want >= max)
+		return s->rcvbuf;
+	set_rcvbuf(s, want > max / 2 ? max / 2 : want);
+	return s->rcvbuf;
+}
+
+bool nfct_parse_cidr(const char *text, struct nfct_cidr *c)
+{
+	char addr[INET6_ADDRSTRLEN + 1];
+	const char *slash = strchr(text, '/');
+	size_t n = slash ? (size_t)(slash - text) : strlen(text);
+	long bits;
+	char *end;
+
+	if (n == 0 || n >= sizeof(addr))
+		return false;
+	memcpy(addr, text, n);
+	addr[n] = '\0';
+	memset(c, 0, sizeof(*c));
+	if (inet_pton(AF_INET, addr, c->addr) == 1)
+		c->family = AF_INET;
+	else if (inet_pton(AF_INET6, addr, c->addr) == 1)
+		c->family = AF_INET6;
+	else
+		return false;
+	bits = c->family == AF_INET ? 32 : 128;
+	if (slash) {
+		long b = strtol(slash + 1, &end, 10);
+
+		if (*end != '\0' || end == slash + 1 || b < 0 || b > bits)
+			return false;
+		bits = b;
+	}
+	c->bits = (uint8_t)bits;
+	return true;
+}
+
+long nfct_dump(nfct_dump_cb cb, void *data, char *err, size_t errlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	struct nlmsghdr *nlh;
+	struct nfgenmsg *nfg;
+	unsigned seq = (unsigned)time(NULL), portid;
+	long count = 0;
+	ssize_t n;
+
+	if (nl == NULL || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		snprintf(err, errlen, "conntrack dump socket: %s", strerror(errno));
+		if (nl)
+			mnl_socket_close(nl);
+		return -1;
+	}
+	portid = mnl_socket_get_portid(nl);
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = AF_UNSPEC;
+	nfg->version = NFNETLINK_V0;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		snprintf(err, errlen, "conntrack dump request: %s", strerror(errno));
+		mnl_socket_close(nl);
+		return -1;
+	}
+	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
+		const struct nlmsghdr *m = (const struct nlmsghdr *)buf;
+		int len = (int)n;
+		bool done = false;
+
+		for (; mnl_nlmsg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
+			if (m->nlmsg_seq != seq || m->nlmsg_pid != portid)
+				continue;
+			if (m->nlmsg_type == NLMSG_DONE || m->nlmsg_type == NLMSG_ERROR) {
+				done = true;
+				break;
+			}
+			cb(m, data);
+			count++;
+		}
+		if (done)
+			break;
+	}
+	mnl_socket_close(nl);
+	return count;
+}
+
+static int read_int(const char *name)
+{
+	char path[128];
+	FILE *f;
+	int v = -1;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/netfilter/%s", name);
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	if (fscanf(f, "%d", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+void nfct_read_sysctls(struct nfct_sysctls *s)
+{
+	s->events = read_int("nf_conntrack_events");
+	s->acct = read_int("nf_conntrack_acct");
+	s->timestamp = read_int("nf_conntrack_timestamp");
+}
+
+int nfct_write_sysctls(void)
+{
+	static const char *const names[] = {"nf_conntrack_events", "nf_conntrack_acct",
+					    "nf_conntrack_timestamp"};
+
+	for (size_t i = 0; i < 3; i++) {
+		char path[128];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/sys/net/netfilter/%s", names[i]);
+		if ((f = fopen(path, "we")) == NULL)
+			return -errno;
+		fputs("1\n", f);
+		if (fclose(f) != 0)
+			return -errno;
+	}
+	return 0;
+}

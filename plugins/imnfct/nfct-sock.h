@@ -1,0 +1,66 @@
+/* ctnetlink event sockets: subscription, receive buffer, reliable delivery,
+ * kernel-side (BPF) filters, table dumps, and the sysctls that decide what
+ * the kernel reports. */
+#ifndef NFCT_SOCK_H
+#define NFCT_SOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct mnl_socket;
+struct nlmsghdr;
+
+#define NFCT_MAX_CIDR  16
+#define NFCT_MAX_PROTO 8
+
+struct nfct_cidr {
+	uint8_t family; /* AF_INET, AF_INET6 */
+	uint8_t addr[16];
+	uint8_t bits;
+};
+
+struct nfct_filter_cfg {
+	uint8_t protos[NFCT_MAX_PROTO];
+	int nprotos;
+	struct nfct_cidr src[NFCT_MAX_CIDR], dst[NFCT_MAX_CIDR];
+	int nsrc, ndst;
+	bool has_mark;
+	uint32_t mark, mark_mask;
+};
+
+struct nfct_sock_cfg {
+	unsigned groups; /* NFCT_EV_* bits: NEW 1, UPDATE 2, DESTROY 4 */
+	int rcvbuf;
+	bool reliable;
+	const struct nfct_filter_cfg *filter;
+};
+
+struct nfct_sock {
+	struct mnl_socket *nl;
+	int rcvbuf; /* effective, as the kernel reports it */
+};
+
+int nfct_sock_open(struct nfct_sock *s, const struct nfct_sock_cfg *cfg, char *err, size_t errlen);
+void nfct_sock_close(struct nfct_sock *s);
+int nfct_sock_fd(const struct nfct_sock *s);
+/* Double the receive buffer up to max; returns the new effective size. */
+int nfct_sock_grow(struct nfct_sock *s, int max);
+
+/* Parses "10.0.0.0/8" or "fd00::/8". */
+bool nfct_parse_cidr(const char *text, struct nfct_cidr *c);
+
+/* Dump the conntrack table of the current namespace; cb gets every entry.
+ * Opens its own socket. Returns the number of entries, -1 on error. */
+typedef void (*nfct_dump_cb)(const struct nlmsghdr *nlh, void *data);
+long nfct_dump(nfct_dump_cb cb, void *data, char *err, size_t errlen);
+
+/* The sysctls of the current namespace (-1 when unreadable). */
+struct nfct_sysctls {
+	int events, acct, timestamp;
+};
+void nfct_read_sysctls(struct nfct_sysctls *s);
+/* Sets events=1, acct=1, timestamp=1; returns 0 or -errno. */
+int nfct_write_sysctls(void);
+
+#endif

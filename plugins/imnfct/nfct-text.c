@@ -1,0 +1,54 @@
+#include "nfct-text.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <libmnl/libmnl.h>
+#include <libnetfilter_conntrack/libnetfilter_conntrack.h>
+
+#include "strbuf.h"
+
+/* conntrack-tools names the process behind a userspace request */
+static void progname(uint32_t portid, char *out, size_t size)
+{
+	char path[64];
+	FILE *f;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%u/comm", portid);
+	if ((f = fopen(path, "re")) == NULL)
+		return;
+	if (fgets(out, (int)size, f) == NULL)
+		out[0] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+	fclose(f);
+}
+
+size_t nfct_text(const struct nlmsghdr *nlh, int type, char *buf, size_t size)
+{
+	char line[NFCT_TEXT_MAX], prog[64];
+	const char *p = line;
+	struct nf_conntrack *ct = nfct_new();
+	struct strbuf sb;
+	int n = -1;
+
+	sb_init(&sb, buf, size);
+	if (ct == NULL)
+		return 0;
+	if (nfct_nlmsg_parse(nlh, ct) >= 0)
+		n = nfct_snprintf(line, sizeof(line), ct, (unsigned)type, NFCT_O_DEFAULT,
+				  NFCT_OF_SHOW_LAYER3 | NFCT_OF_ID);
+	nfct_destroy(ct);
+	if (n < 0)
+		return 0;
+	while (*p == ' ') /* "%9s" alignment of the event name */
+		p++;
+	sb_puts(&sb, p);
+	if (nlh->nlmsg_pid) {
+		progname(nlh->nlmsg_pid, prog, sizeof(prog));
+		sb_printf(&sb, " [USERSPACE] portid=%u", nlh->nlmsg_pid);
+		if (prog[0])
+			sb_printf(&sb, " progname=%s", prog);
+	}
+	return sb.len;
+}
