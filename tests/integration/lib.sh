@@ -62,17 +62,18 @@ two_hosts() {
 
 ifindex() { ip -n "$NSP$1" -o link show "$2" | cut -d: -f1; }
 
-# rs_conf BODY: config with our module, impstats, internal log and BODY.
+# rs_conf BODY: config with our modules ($RS_MODS, default imnflog), impstats,
+# the internal log and BODY.
 rs_conf() {
 	cat > "$W/rs.conf" <<CONF
 global(processInternalMessages="on" workDirectory="$W")
 main_queue(queue.timeoutshutdown="10000")
 module(load="impstats" interval="1" format="json" log.file="$W/stats" log.syslog="off")
-module(load="imnflog")
+$(for m in ${RS_MODS:-imnflog}; do echo "module(load=\"$m\")"; done)
 template(name="msgline" type="string" string="%msg%\n")
 template(name="jsonline" type="list") { property(name="\$!all-json-plain") constant(value="\n") }
 template(name="full" type="string" string="%syslogfacility-text%.%syslogseverity-text% %syslogtag% %timereported:::date-rfc3339%\n")
-if \$inputname != "imnflog" then { action(type="omfile" file="$W/internal") stop }
+if \$inputname != "imnflog" and \$inputname != "imnfct" then { action(type="omfile" file="$W/internal") stop }
 $1
 CONF
 }
