@@ -570,9 +570,12 @@ BEGINfreeCnf
 	readbuf = NULL;
 ENDfreeCnf
 
-/* zone and NAT-only have no kernel filter: applied here and counted */
+/* zone, NAT-only and lists with IPv6 prefixes have no kernel filter here:
+ * applied in the module and counted (IPv4 lists are checked again, cheaply) */
 static bool wanted(const instanceConf_t *inst, const struct nfct_event *ev)
 {
+	const struct nfct_filter_cfg *f = &inst->filter;
+
 	if (!(inst->events & ev->type))
 		return false;
 	if (inst->family && ev->family != inst->family)
@@ -580,6 +583,10 @@ static bool wanted(const instanceConf_t *inst, const struct nfct_event *ev)
 	if (inst->zone >= 0 && ev->ct.zone != inst->zone)
 		return false;
 	if (inst->nat_only && !(ev->ct.status & (IPS_SRC_NAT | IPS_DST_NAT)))
+		return false;
+	if (f->nsrc && !nfct_cidr_match(f->src, f->nsrc, ev->family, ev->ct.orig.src))
+		return false;
+	if (f->ndst && !nfct_cidr_match(f->dst, f->ndst, ev->family, ev->ct.orig.dst))
 		return false;
 	return true;
 }

@@ -61,6 +61,32 @@ static void add_cidrs(struct nfct_filter *f, const struct nfct_cidr *c, int n, b
 	}
 }
 
+static bool has_family(const struct nfct_cidr *c, int n, uint8_t family)
+{
+	for (int i = 0; i < n; i++)
+		if (c[i].family == family)
+			return true;
+	return false;
+}
+
+/* IPv4-only lists go to the kernel: the networks pass, IPv6 is rejected as
+ * a whole (as ulogd2's accept filters do). The library's BPF did not pass
+ * IPv6 events once an address filter existed, so a list with IPv6 prefixes
+ * is matched in the module only (nfct_cidr_match). */
+static void add_cidr_list(struct nfct_filter *f, const struct nfct_cidr *c, int n, bool src)
+{
+	static const struct nfct_cidr any6 = {AF_INET6, {0}, 0};
+
+	if (has_family(c, n, AF_INET6))
+		return;
+	add_cidrs(f, c, n, src);
+	add_cidrs(f, &any6, 1, src);
+	nfct_filter_set_logic(f, src ? NFCT_FILTER_SRC_IPV4 : NFCT_FILTER_DST_IPV4,
+			      NFCT_FILTER_LOGIC_POSITIVE);
+	nfct_filter_set_logic(f, src ? NFCT_FILTER_SRC_IPV6 : NFCT_FILTER_DST_IPV6,
+			      NFCT_FILTER_LOGIC_NEGATIVE);
+}
+
 /* Kernel-side filtering with libnetfilter_conntrack's BPF builder: events
  * that do not match never reach the socket buffer. */
 static int attach_filter(int fd, const struct nfct_filter_cfg *c)
@@ -74,16 +100,10 @@ static int attach_filter(int fd, const struct nfct_filter_cfg *c)
 		return -ENOMEM;
 	for (int i = 0; i < c->nprotos; i++)
 		nfct_filter_add_attr_u32(f, NFCT_FILTER_L4PROTO, c->protos[i]);
-	add_cidrs(f, c->src, c->nsrc, true);
-	add_cidrs(f, c->dst, c->ndst, false);
-	if (c->nsrc) {
-		nfct_filter_set_logic(f, NFCT_FILTER_SRC_IPV4, NFCT_FILTER_LOGIC_POSITIVE);
-		nfct_filter_set_logic(f, NFCT_FILTER_SRC_IPV6, NFCT_FILTER_LOGIC_POSITIVE);
-	}
-	if (c->ndst) {
-		nfct_filter_set_logic(f, NFCT_FILTER_DST_IPV4, NFCT_FILTER_LOGIC_POSITIVE);
-		nfct_filter_set_logic(f, NFCT_FILTER_DST_IPV6, NFCT_FILTER_LOGIC_POSITIVE);
-	}
+	if (c->nsrc)
+		add_cidr_list(f, c->src, c->nsrc, true);
+	if (c->ndst)
+		add_cidr_list(f, c->dst, c->ndst, false);
 	if (c->has_mark) {
 		struct nfct_filter_dump_mark m = {.val = c->mark, .mask = c->mark_mask};
 
@@ -155,6 +175,19 @@ int nfct_sock_grow(struct nfct_sock *s, int max)
 		return s->rcvbuf;
 	set_rcvbuf(s, want > max / 2 ? max / 2 : want);
 	return s->rcvbuf;
+}
+
+bool nfct_cidr_match(const struct nfct_cidr *c, int n, int family, const uint8_t *addr)
+{
+	for (int i = 0; i < n; i++) {
+		int full = c[i].bits / 8, rest = c[i].bits % 8;
+
+		if (c[i].family != family || memcmp(c[i].addr, addr, (size_t)full) != 0)
+			continue;
+		if (rest == 0 || ((c[i].addr[full] ^ addr[full]) & (0xff00 >> rest) & 0xff) == 0)
+			return true;
+	}
+	return false;
 }
 
 bool nfct_parse_cidr(const char *text, struct nfct_cidr *c)

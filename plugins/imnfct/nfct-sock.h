@@ -47,6 +47,9 @@ int nfct_sock_fd(const struct nfct_sock *s);
 /* Double the receive buffer up to max; returns the new effective size. */
 int nfct_sock_grow(struct nfct_sock *s, int max);
 
+/* Whether addr (4 or 16 bytes of family) lies in one of the networks. */
+bool nfct_cidr_match(const struct nfct_cidr *c, int n, int family, const uint8_t *addr);
+
 /* Parses "10.0.0.0/8" or "fd00::/8". */
 bool nfct_parse_cidr(const char *text, struct nfct_cidr *c);
 
