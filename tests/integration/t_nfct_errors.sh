@@ -1,0 +1,80 @@
+#!/bin/bash
+# imnfct bad input and kernel traps: config errors seen by -N1, missing
+# privileges, the nf_conntrack_events=2 / acct / timestamp warnings, an
+# overrun counted, reported and followed by a resync, and reliable mode.
+. "$(dirname "$0")/lib.sh"
+require_root
+RS_MODS=imnfct
+ns_add F
+nsx F nft add table ip t
+cc -O2 -o "$W/ctinsert" "$TOP/tests/tools/ctinsert.c" -lmnl -lnetfilter_conntrack || exit 1
+
+n1() {
+	printf 'module(load="imnfct")\ninput(type="imnfct" %s)\naction(type="omfile" file="%s/n1.log")\n' "$3" "$W" > "$W/n1.conf"
+	rsyslogd -N1 -f "$W/n1.conf" -M "$MODDIR" > "$W/n1.out" 2>&1
+	local rc=$?
+	if [ "$rc" = 1 ] && [ "$(grep -m1 -o "$2" "$W/n1.out")" = "$2" ]; then ok "$1"; else
+		notok "$1"; echo "#  exit $rc"; sed 's/^/#  /' "$W/n1.out"; fi
+}
+n1 "unknown event name" "imnfct: events value 'delete' unknown; use new, update or destroy" 'events=["new","delete"]'
+n1 "bad CIDR" "imnfct: src value '10.0.0.0/33' is not an address or CIDR (10.0.0.0/8, fd00::/8), or more than 16" 'src="10.0.0.0/33"'
+n1 "bad mark" 'imnfct: mark="0x10/zz" is not VALUE or VALUE/MASK' 'mark="0x10/zz"'
+n1 "unknown protocol" "imnfct: protocols value 'tpc' unknown (icmp, tcp, udp, dccp, gre, icmpv6, sctp, udplite), or more than 8" 'protocols="tpc"'
+n1 "missing namespace" "imnfct: network namespace 'nope' not found at /run/netns/nope" 'netns="nope"'
+n1 "typo in a parameter" "parameter 'evnts' not known -- typo in config file?" 'evnts="new"'
+
+# Kernel traps, reported in plain words for the input's namespace.
+nsx F sysctl -qw net.netfilter.nf_conntrack_events=2 net.netfilter.nf_conntrack_acct=0 net.netfilter.nf_conntrack_timestamp=0
+rs_conf "
+input(type=\"imnfct\" netns=\"${NSP}F\" rcvbuf=\"64k\" rcvbuf.max=\"256k\" events=\"new\")
+action(type=\"omfile\" file=\"$W/new.json\" template=\"jsonline\")
+"
+rs_start
+expect_eq "events=2 trap explained" \
+  "imnfct: namespace ${NSP}F: nf_conntrack_events=2, so connections created while no listener existed will never report DESTROY; set it to 1 (or sysctl=\"on\")" \
+  "$(grep -m1 -o 'imnfct: namespace [^ ]*: nf_conntrack_events=2[^[]*)' "$W/internal")"
+expect_eq "acct=0 explained" \
+  "imnfct: namespace ${NSP}F: nf_conntrack_acct=0, packet and byte counters will be 0; set it to 1 (or sysctl=\"on\")" \
+  "$(grep -m1 -o 'imnfct: namespace [^ ]*: nf_conntrack_acct=0[^[]*)' "$W/internal")"
+expect_eq "timestamp=0 explained" \
+  "imnfct: namespace ${NSP}F: nf_conntrack_timestamp=0, flow start times come from NEW events seen by this input" \
+  "$(grep -m1 -o 'imnfct: namespace [^ ]*: nf_conntrack_timestamp=0[^[]*input' "$W/internal")"
+# 20,000 NEW events into a 128 KiB buffer: an overrun, counted, reported, resynced
+nsx F "$W/ctinsert" 20000 > /dev/null
+sleep 2.5
+rs_stop
+stat() { grep 'imnfct(' "$W/stats" | tail -1 | grep -o "\"$1\": [0-9]*" | grep -o '[0-9]*$'; }
+expect_eq "overrun counted and resynced" "yes yes" \
+  "$([ "$(stat kernel.drops)" -gt 0 ] && echo yes) $([ "$(stat resyncs)" -gt 0 ] && echo yes)"
+expect_eq "overrun reported with its count and the new buffer size" \
+  "imnfct: conntrack events lost (socket buffer overrun 1); receive buffer grown from 131072 to 262144 bytes (rcvbuf.max 262144)" \
+  "$(grep -m1 -o 'imnfct: conntrack events lost[^[]*)' "$W/internal")"
+expect_eq "received + lost adds up: every event read became a message" "$(stat received)" "$(wc -l < "$W/new.json")"
+nsx F conntrack -F 2> /dev/null
+
+# Reliable mode: NETLINK_BROADCAST_ERROR; the kernel keeps DESTROY events
+# until delivered, so a flush into a small buffer still loses none.
+rs_conf "
+template(name=\"flow\" type=\"string\" string=\"%\$!source!ip%:%\$!source!port%\\n\")
+ruleset(name=\"d\" queue.type=\"Direct\") { action(type=\"omfile\" file=\"$W/rel.out\" template=\"flow\") }
+input(type=\"imnfct\" netns=\"${NSP}F\" events=\"destroy\" reliable=\"on\" rcvbuf=\"256k\" rcvbuf.max=\"256k\" ruleset=\"d\" sysctl=\"on\")
+"
+rs_start
+nsx F "$W/ctinsert" 5000 > /dev/null
+nsx F conntrack -F 2> /dev/null
+for _ in $(seq 150); do [ "$(wc -l < "$W/rel.out" 2>/dev/null || echo 0)" -ge 5000 ] && break; sleep 0.2; done
+rs_stop
+expect_eq "reliable: every DESTROY delivered through a 256k buffer" "5000 0" \
+  "$(sort -u "$W/rel.out" | wc -l) $(stat kernel.drops)"
+
+# Without CAP_NET_ADMIN the subscription fails with a clear message.
+rs_conf "input(type=\"imnfct\")"
+rm -f "$W/internal"
+setpriv --bounding-set=-net_admin --inh-caps=-net_admin rsyslogd -n -f "$W/rs.conf" -i "$W/pid" -M "$MODDIR" > "$W/rs.stdout" 2>&1 &
+RS_PID=$!
+RS_PIDS="$RS_PID $RS_PIDS"
+for _ in $(seq 50); do grep -q "\] start$" "$W/internal" 2>/dev/null && break; sleep 0.1; done
+expect_eq "no CAP_NET_ADMIN: clear error" \
+  "imnfct: cannot subscribe to conntrack events (needs CAP_NET_ADMIN: run rsyslogd as root): Operation not permitted; this input is not started" \
+  "$(grep -m1 -o 'imnfct: cannot subscribe[^[]*started' "$W/internal")"
+rs_stop
