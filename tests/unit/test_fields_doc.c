@@ -1,9 +1,22 @@
-/* doc/fields.md is generated from the field table: this test renders it
- * and fails when the committed file differs. "--write" regenerates it. */
+/* doc/fields.md and doc/fields-nfct.md are generated from the field
+ * tables: this test renders them and fails when a committed file differs.
+ * "--write" regenerates them. */
 #include <stdlib.h>
 
+#include "nfct-fields.h"
 #include "nflog-fields.h"
 #include "unit.h"
+
+struct table {
+	const char *module, *def, *file;
+	const struct field_desc *fields;
+	int n;
+};
+
+static const struct table tables[] = {
+	{"imnflog", "plugins/imnflog/nflog-fields.def", "/doc/fields.md", nflog_fields, NFF_COUNT},
+	{"imnfct", "plugins/imnfct/nfct-fields.def", "/doc/fields-nfct.md", nfct_fields, NCF_COUNT},
+};
 
 static const char *type_name(enum nf_ftype t)
 {
@@ -14,22 +27,23 @@ static const char *type_name(enum nf_ftype t)
 	return names[t];
 }
 
-static size_t render(char *buf, size_t size)
+static size_t render(const struct table *t, char *buf, size_t size)
 {
 	size_t n = 0;
 
-	n += (size_t)snprintf(
-		buf + n, size - n,
-		"# imnflog field reference\n\n"
-		"Generated from `plugins/imnflog/nflog-fields.def` by "
-		"`tests/unit/test_fields_doc --write`; do not edit.\n\n"
-		"`schema=\"ecs\"` nests the ECS path in `$!` (`$!source!ip`); "
-		"`schema=\"ulogd\"` uses the flat ulogd2 JSON key "
-		"(`$!src_ip`). A dash means the field does not exist in that schema.\n\n"
-		"| ECS path | ECS type | ulogd2 key | ulogd2 type | meaning |\n"
-		"|---|---|---|---|---|\n");
-	for (int i = 0; i < NFF_COUNT && n < size; i++) {
-		const struct field_desc *f = &nflog_fields[i];
+	n += (size_t)snprintf(buf + n, size - n,
+			      "# %s field reference\n\n"
+			      "Generated from `%s` by `tests/unit/test_fields_doc --write`; "
+			      "do not edit.\n\n"
+			      "`schema=\"ecs\"` nests the ECS path in `$!` (`$!source!ip`); "
+			      "`schema=\"ulogd\"` uses the flat ulogd2 JSON key "
+			      "(`$!src_ip`). A dash means the field does not exist in that "
+			      "schema.\n\n"
+			      "| ECS path | ECS type | ulogd2 key | ulogd2 type | meaning |\n"
+			      "|---|---|---|---|---|\n",
+			      t->module, t->def);
+	for (int i = 0; i < t->n && n < size; i++) {
+		const struct field_desc *f = &t->fields[i];
 
 		n += (size_t)snprintf(
 			buf + n, size - n, "| %s | %s | %s | %s | %s |\n",
@@ -46,38 +60,50 @@ static char want[65536], have[65536];
 
 static void test_doc_matches_table(void)
 {
-	FILE *f = fopen(SRCDIR "/doc/fields.md", "r");
-	size_t n = render(want, sizeof(want)), m = 0;
+	for (size_t k = 0; k < sizeof(tables) / sizeof(tables[0]); k++) {
+		char path[4096];
+		FILE *f;
+		size_t n = render(&tables[k], want, sizeof(want)), m = 0;
 
-	if (f) {
-		m = fread(have, 1, sizeof(have) - 1, f);
-		fclose(f);
+		snprintf(path, sizeof(path), "%s%s", SRCDIR, tables[k].file);
+		if ((f = fopen(path, "r")) != NULL) {
+			m = fread(have, 1, sizeof(have) - 1, f);
+			fclose(f);
+		}
+		have[m] = '\0';
+		CHECK(tables[k].file, m == n && memcmp(want, have, n) == 0);
 	}
-	have[m] = '\0';
-	CHECK("doc/fields.md is current (run tests/unit/test_fields_doc --write)",
-	      m == n && memcmp(want, have, n) == 0);
 }
 
+/* Within a schema every name is unique: the emitter relies on it */
 static void test_keys_unique(void)
 {
-	for (int s = 0; s < 2; s++)
-		for (int i = 0; i < NFF_COUNT; i++)
-			for (int j = i + 1; j < NFF_COUNT; j++) {
-				const char *a = nflog_fields[i].key[s], *b = nflog_fields[j].key[s];
+	for (size_t k = 0; k < sizeof(tables) / sizeof(tables[0]); k++)
+		for (int s = 0; s < 2; s++)
+			for (int i = 0; i < tables[k].n; i++)
+				for (int j = i + 1; j < tables[k].n; j++) {
+					const char *a = tables[k].fields[i].key[s];
+					const char *b = tables[k].fields[j].key[s];
 
-				CHECK(nflog_fields[j].id, !a || !b || strcmp(a, b) != 0);
-			}
+					CHECK(tables[k].fields[j].id,
+					      !a || !b || strcmp(a, b) != 0);
+				}
 }
 
 int main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "--write") == 0) {
-		FILE *f = fopen(SRCDIR "/doc/fields.md", "w");
-		size_t n = render(want, sizeof(want));
+		for (size_t k = 0; k < sizeof(tables) / sizeof(tables[0]); k++) {
+			char path[4096];
+			size_t n = render(&tables[k], want, sizeof(want));
+			FILE *f;
 
-		if (!f || fwrite(want, 1, n, f) != n)
-			return 1;
-		return fclose(f) ? 1 : 0;
+			snprintf(path, sizeof(path), "%s%s", SRCDIR, tables[k].file);
+			if ((f = fopen(path, "w")) == NULL || fwrite(want, 1, n, f) != n ||
+			    fclose(f) != 0)
+				return 1;
+		}
+		return 0;
 	}
 	RUN(test_doc_matches_table);
 	RUN(test_keys_unique);

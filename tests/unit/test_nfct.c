@@ -1,0 +1,200 @@
+/* imnfct pure parts on crafted ctnetlink events: parsing, both schemas,
+ * the flow table and network matching. */
+#include <arpa/inet.h>
+#include <endian.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <json.h>
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
+
+#include "nfct-event.h"
+#include "nfct-fields.h"
+#include "nfct-sock.h"
+#include "nfct-table.h"
+#include "unit.h"
+
+static void tuple(struct nlmsghdr *nlh, int type, uint32_t s, uint32_t d, uint16_t sp, uint16_t dp)
+{
+	struct nlattr *t = mnl_attr_nest_start(nlh, type), *n;
+
+	n = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
+	mnl_attr_put_u32(nlh, CTA_IP_V4_SRC, htonl(s));
+	mnl_attr_put_u32(nlh, CTA_IP_V4_DST, htonl(d));
+	mnl_attr_nest_end(nlh, n);
+	n = mnl_attr_nest_start(nlh, CTA_TUPLE_PROTO);
+	mnl_attr_put_u8(nlh, CTA_PROTO_NUM, 17);
+	mnl_attr_put_u16(nlh, CTA_PROTO_SRC_PORT, htons(sp));
+	mnl_attr_put_u16(nlh, CTA_PROTO_DST_PORT, htons(dp));
+	mnl_attr_nest_end(nlh, n);
+	mnl_attr_nest_end(nlh, t);
+}
+
+static void counters(struct nlmsghdr *nlh, int type, uint64_t p, uint64_t b)
+{
+	struct nlattr *n = mnl_attr_nest_start(nlh, type);
+
+	mnl_attr_put_u64(nlh, CTA_COUNTERS_PACKETS, htobe64(p));
+	mnl_attr_put_u64(nlh, CTA_COUNTERS_BYTES, htobe64(b));
+	mnl_attr_nest_end(nlh, n);
+}
+
+/* DESTROY of a masqueraded UDP flow 192.168.1.2:5000 -> 198.51.100.7:53,
+ * translated to 203.0.113.1:61000, 3 s long per the kernel timestamps. */
+static struct nlmsghdr *snat_destroy(char *buf)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nfgenmsg *nfg;
+	struct nlattr *n;
+
+	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_DELETE;
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = AF_INET;
+	tuple(nlh, CTA_TUPLE_ORIG, 0xc0a80102, 0xc6336407, 5000, 53);
+	tuple(nlh, CTA_TUPLE_REPLY, 0xc6336407, 0xcb007101, 53, 61000);
+	mnl_attr_put_u32(nlh, CTA_STATUS, htonl((1u << 4) | (1u << 3) | (1u << 1)));
+	mnl_attr_put_u32(nlh, CTA_ID, htonl(77));
+	mnl_attr_put_u32(nlh, CTA_MARK, htonl(0));
+	counters(nlh, CTA_COUNTERS_ORIG, 2, 120);
+	counters(nlh, CTA_COUNTERS_REPLY, 1, 80);
+	n = mnl_attr_nest_start(nlh, CTA_TIMESTAMP);
+	mnl_attr_put_u64(nlh, CTA_TIMESTAMP_START, htobe64(1700000000000000000ULL));
+	mnl_attr_put_u64(nlh, CTA_TIMESTAMP_STOP, htobe64(1700000003250000000ULL));
+	mnl_attr_nest_end(nlh, n);
+	return nlh;
+}
+
+static const char *json(const struct nfct_record *r, enum nf_schema s)
+{
+	static char out[4096];
+	struct nfct_opts o = {s, s == NF_SCHEMA_ULOGD ? "Netfilter" : NULL, 0};
+	struct fjson_object *j = nfct_fields_json(r, &o);
+
+	snprintf(out, sizeof(out), "%s", fjson_object_to_json_string_ext(j, FJSON_TO_STRING_PLAIN));
+	fjson_object_put(j);
+	return out;
+}
+
+static void test_snat_destroy(void)
+{
+	char buf[2048];
+	struct nfct_event ev;
+	struct nfct_record r = {.ev = &ev, .now = {1700000004, 0}};
+
+	CHECK("parsed", nfct_event_parse(snat_destroy(buf), &ev) == 0);
+	CHECK_EQ("destroy", NFCT_EV_DESTROY, ev.type);
+	nfct_record_times(&r, false, NULL);
+	CHECK_STR(
+		"ecs",
+		"{\"@timestamp\":\"2023-11-14T22:13:24.000000Z\",\"ecs\":{\"version\":\"8.11.0\"},"
+		"\"event\":{\"kind\":\"event\",\"category\":[\"network\"],\"type\":[\"connection\","
+		"\"end\"],\"action\":\"conntrack-destroy\",\"module\":\"netfilter\","
+		"\"dataset\":\"netfilter.conntrack\",\"start\":\"2023-11-14T22:13:20.000000Z\","
+		"\"end\":\"2023-11-14T22:13:23.250000Z\",\"duration\":3250000000},"
+		"\"network\":{\"iana_number\":\"17\",\"transport\":\"udp\",\"type\":\"ipv4\","
+		"\"bytes\":200,\"packets\":3,\"community_id\":\"1:t2tO9qcXQtW4KFsmF0lvvc0ixvY=\"},"
+		"\"source\":{\"port\":5000,\"bytes\":120,\"packets\":2,\"ip\":\"192.168.1.2\","
+		"\"nat\":{\"ip\":\"203.0.113.1\",\"port\":61000}},\"destination\":{\"port\":53,"
+		"\"bytes\":80,\"packets\":1,\"ip\":\"198.51.100.7\"},\"netfilter\":{\"ct\":{"
+		"\"reply\":"
+		"{\"source\":{\"port\":53,\"ip\":\"198.51.100.7\"},\"destination\":{\"port\":61000,"
+		"\"ip\":\"203.0.113.1\"}},\"mark\":0,\"id\":77,\"status\":[\"SEEN_REPLY\","
+		"\"CONFIRMED\",\"SRC_NAT\"]},\"family\":2}}",
+		json(&r, NF_SCHEMA_ECS));
+	CHECK_STR("ulogd",
+		  "{\"timestamp\":\"2023-11-14T22:13:24+0000\",\"dvc\":\"Netfilter\","
+		  "\"orig.ip.protocol\":17,\"orig.l4.sport\":5000,\"orig.l4.dport\":53,"
+		  "\"orig.raw.pktlen\":120,\"orig.raw.pktcount\":2,\"reply.ip.protocol\":17,"
+		  "\"reply.l4.sport\":53,\"reply.l4.dport\":61000,\"reply.raw.pktlen\":80,"
+		  "\"reply.raw.pktcount\":1,\"ct.mark\":0,\"ct.id\":77,\"ct.event\":4,"
+		  "\"flow.start.sec\":1700000000,\"flow.start.usec\":0,\"flow.end.sec\":1700000003,"
+		  "\"flow.end.usec\":250000,\"oob.family\":2,\"oob.protocol\":0,"
+		  "\"src_ip\":\"192.168.1.2\",\"dest_ip\":\"198.51.100.7\","
+		  "\"reply.ip.saddr.str\":\"198.51.100.7\",\"reply.ip.daddr.str\":\"203.0.113.1\"}",
+		  json(&r, NF_SCHEMA_ULOGD));
+}
+
+/* Without kernel timestamps the start comes from the flow table. */
+static void test_times_without_kernel_timestamps(void)
+{
+	char buf[2048];
+	struct nfct_event ev;
+	struct nfct_record r = {.ev = &ev, .now = {1000, 500}};
+	struct timeval seen = {990, 250};
+
+	nfct_event_parse(snat_destroy(buf), &ev);
+	ev.ct.has &= ~(CTH_START | CTH_STOP);
+	nfct_record_times(&r, true, &seen);
+	CHECK("start from the table",
+	      r.has_start && r.start.tv_sec == 990 && r.start.tv_usec == 250);
+	CHECK("end is receive time", r.has_end && r.end.tv_sec == 1000 && r.end.tv_usec == 500);
+	nfct_record_times(&r, false, NULL);
+	CHECK("unknown start", !r.has_start && r.has_end);
+	CHECK("no duration without start", strstr(json(&r, NF_SCHEMA_ECS), "duration") == NULL);
+}
+
+static void test_event_types(void)
+{
+	char buf[2048];
+	struct nlmsghdr *nlh = snat_destroy(buf);
+	struct nfct_event ev;
+
+	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_NEW;
+	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	CHECK("new", nfct_event_parse(nlh, &ev) == 0 && ev.type == NFCT_EV_NEW);
+	nlh->nlmsg_flags = 0;
+	CHECK("update", nfct_event_parse(nlh, &ev) == 0 && ev.type == NFCT_EV_UPDATE);
+	nlh->nlmsg_type = (NFNL_SUBSYS_ULOG << 8);
+	CHECK("not ctnetlink", nfct_event_parse(nlh, &ev) < 0);
+	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET_STATS;
+	CHECK("not an event", nfct_event_parse(nlh, &ev) < 0);
+}
+
+static void test_table_bounded(void)
+{
+	struct nfct_table t;
+	struct timeval tv = {1, 0}, got;
+
+	CHECK("init", nfct_table_init(&t, 16) == 0);
+	for (uint32_t i = 0; i < 1000; i++) {
+		tv.tv_sec = i;
+		nfct_table_put(&t, i + 1, &tv);
+	}
+	CHECK("bounded", t.used <= 16);
+	CHECK_EQ("evictions counted", 1000 - t.used, t.evictions);
+	CHECK("latest kept", nfct_table_take(&t, 1000, &got) && got.tv_sec == 999);
+	CHECK("taken once", !nfct_table_take(&t, 1000, &got));
+	nfct_table_free(&t);
+}
+
+static void test_cidr(void)
+{
+	struct nfct_cidr c[2];
+	uint8_t a4[4] = {10, 1, 2, 3}, b4[4] = {10, 2, 0, 0}, a6[16] = {0xfd, 0x01};
+
+	CHECK("parse v4", nfct_parse_cidr("10.1.0.0/16", &c[0]) && c[0].bits == 16);
+	CHECK("parse v6", nfct_parse_cidr("fd00::/15", &c[1]) && c[1].bits == 15);
+	CHECK("host address", nfct_parse_cidr("10.0.0.1", &c[0]) && c[0].bits == 32);
+	nfct_parse_cidr("10.1.0.0/16", &c[0]);
+	CHECK("v4 in", nfct_cidr_match(c, 2, AF_INET, a4));
+	CHECK("v4 out", !nfct_cidr_match(c, 2, AF_INET, b4));
+	CHECK("v6 /15 in", nfct_cidr_match(c, 2, AF_INET6, a6));
+	a6[1] = 0x02;
+	CHECK("v6 /15 out", !nfct_cidr_match(c, 2, AF_INET6, a6));
+	CHECK("bad", !nfct_parse_cidr("10.0.0.0/33", &c[0]) && !nfct_parse_cidr("x/8", &c[0]) &&
+			     !nfct_parse_cidr("/8", &c[0]) && !nfct_parse_cidr("10.0.0.0/", &c[0]));
+}
+
+int main(void)
+{
+	setenv("TZ", "UTC", 1);
+	tzset();
+	RUN(test_snat_destroy);
+	RUN(test_times_without_kernel_timestamps);
+	RUN(test_event_types);
+	RUN(test_table_bounded);
+	RUN(test_cidr);
+	UNIT_EXIT();
+}
