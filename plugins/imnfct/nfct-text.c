@@ -2,26 +2,38 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <libmnl/libmnl.h>
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 
 #include "strbuf.h"
 
-/* conntrack-tools names the process behind a userspace request */
+/* conntrack-tools names the process behind a userspace request. A flush
+ * brings thousands of events from one port: remember the last answer for
+ * a second (ports are process ids, reused only after the process is gone). */
 static void progname(uint32_t portid, char *out, size_t size)
 {
+	static __thread uint32_t last_portid;
+	static __thread time_t last_time;
+	static __thread char last[64];
+	time_t now = time(NULL);
 	char path[64];
 	FILE *f;
 
-	out[0] = '\0';
-	snprintf(path, sizeof(path), "/proc/%u/comm", portid);
-	if ((f = fopen(path, "re")) == NULL)
-		return;
-	if (fgets(out, (int)size, f) == NULL)
-		out[0] = '\0';
-	out[strcspn(out, "\n")] = '\0';
-	fclose(f);
+	if (portid != last_portid || now != last_time) {
+		last_time = now;
+		last[0] = '\0';
+		snprintf(path, sizeof(path), "/proc/%u/comm", portid);
+		if ((f = fopen(path, "re")) != NULL) {
+			if (fgets(last, (int)sizeof(last), f) == NULL)
+				last[0] = '\0';
+			last[strcspn(last, "\n")] = '\0';
+			fclose(f);
+		}
+		last_portid = portid;
+	}
+	snprintf(out, size, "%s", last);
 }
 
 size_t nfct_text(const struct nlmsghdr *nlh, int type, char *buf, size_t size)

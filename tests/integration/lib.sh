@@ -19,6 +19,7 @@ notok() { echo "not ok - $TNAME: $1"; FAILED=1; }
 
 cleanup() {
 	for p in $RS_PIDS; do kill -TERM "$p" 2>/dev/null; done
+	[ -n "${ON_EXIT:-}" ] && eval "$ON_EXIT"
 	for ns in $NS_LIST; do
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
 		ip netns del "$ns" 2>/dev/null
