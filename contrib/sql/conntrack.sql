@@ -23,8 +23,8 @@ CREATE TABLE IF NOT EXISTS conntrack (
 	reply_bytes bigint,
 	state text NOT NULL
 );
--- at most one open row per conntrack: DESTROY finds it through this index
-CREATE UNIQUE INDEX IF NOT EXISTS conntrack_open
-	ON conntrack (ct_id, src, dst, proto, sport, dport) WHERE end_time IS NULL;
+-- the open row of a conntrack: DESTROY finds and completes it
+CREATE INDEX IF NOT EXISTS conntrack_open
+	ON conntrack (ct_id, src, dst) WHERE end_time IS NULL;
 -- "who was behind public address A, port P at time T"
 CREATE INDEX IF NOT EXISTS conntrack_nat_src ON conntrack (nat_src, nat_sport, start_time);

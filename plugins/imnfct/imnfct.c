@@ -75,6 +75,7 @@ struct instanceConf_s {
 	/* runtime */
 	bool active;
 	struct nfct_sock sock;
+	struct mnl_socket *dumpsock; /* start-up dump and resyncs */
 	struct nfct_table table;
 	bool resync;
 	multi_submit_t multisub;
@@ -249,7 +250,6 @@ static void inst_defaults(instanceConf_t *inst)
 	inst->opts.schema = NF_SCHEMA_ECS;
 	inst->rcvbuf = 64 << 20; /* the kernel doubles it: room for ~100k events */
 	inst->rcvbuf_max = 1 << 30;
-	inst->dump = true;
 	inst->zone = -1;
 	inst->table_size = 262144;
 }
@@ -480,8 +480,8 @@ static void open_inst(instanceConf_t *inst)
 		LogError(0, RS_RET_OUT_OF_MEMORY, "imnfct: no memory for the flow table");
 		return;
 	}
-	if (inst->dump && nfct_dump(remember_start, inst, err, sizeof(err)) < 0)
-		LogError(0, RS_RET_ERR, "imnfct: start-up dump failed: %s", err);
+	if ((inst->dumpsock = nfct_dump_open(err, sizeof(err))) == NULL)
+		LogError(0, RS_RET_ERR, "imnfct: no resync or start-up dump: %s", err);
 	netns_leave(&g);
 	inst->active = true;
 	LogMsg(0, RS_RET_OK, LOG_INFO,
@@ -561,6 +561,8 @@ BEGINfreeCnf
 		if (del->active) {
 			nfct_sock_close(&del->sock);
 			nfct_table_free(&del->table);
+			if (del->dumpsock)
+				mnl_socket_close(del->dumpsock);
 		}
 		if (del->stats)
 			statsobj.Destruct(&del->stats);
@@ -572,11 +574,11 @@ ENDfreeCnf
 
 /* zone, NAT-only and lists with IPv6 prefixes have no kernel filter here:
  * applied in the module and counted (IPv4 lists are checked again, cheaply) */
-static bool wanted(const instanceConf_t *inst, const struct nfct_event *ev)
+static bool wanted(const instanceConf_t *inst, const struct nfct_event *ev, bool existing)
 {
 	const struct nfct_filter_cfg *f = &inst->filter;
 
-	if (!(inst->events & ev->type))
+	if (!existing && !(inst->events & ev->type))
 		return false;
 	if (inst->family && ev->family != inst->family)
 		return false;
@@ -650,7 +652,7 @@ finalize_it:
 }
 
 static void handle_event(instanceConf_t *inst, const struct nlmsghdr *nlh,
-			 const struct timeval *now)
+			 const struct timeval *now, bool existing)
 {
 	struct nfct_event ev;
 	struct nfct_record r = {.ev = &ev, .now = *now};
@@ -669,7 +671,7 @@ static void handle_event(instanceConf_t *inst, const struct nlmsghdr *nlh,
 	if (inst->table.evictions != before) {
 		STATSCOUNTER_INC(inst->ctrEvictions, inst->mutCtrEvictions);
 	}
-	if (!wanted(inst, &ev)) {
+	if (!wanted(inst, &ev, existing)) {
 		STATSCOUNTER_INC(inst->ctrFiltered, inst->mutCtrFiltered);
 		return;
 	}
@@ -692,7 +694,7 @@ static void handle_datagram(instanceConf_t *inst, size_t n, const struct timeval
 		if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE) {
 			STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
 		} else {
-			handle_event(inst, nlh, now);
+			handle_event(inst, nlh, now, false);
 		}
 		nlh = mnl_nlmsg_next(nlh, &len);
 	}
@@ -719,15 +721,39 @@ static void overrun(instanceConf_t *inst)
 
 static void resync(instanceConf_t *inst)
 {
-	struct netns_guard g;
 	char err[512];
 
 	inst->resync = false;
 	STATSCOUNTER_INC(inst->ctrResyncs, inst->mutCtrResyncs);
-	if (netns_enter(&g, inst->netns, err, sizeof(err)) < 0 ||
-	    nfct_dump(remember_start, inst, err, sizeof(err)) < 0)
+	if (inst->dumpsock && nfct_dump(inst->dumpsock, remember_start, inst, err, sizeof(err)) < 0)
 		LogError(0, RS_RET_ERR, "imnfct: resync dump after overrun failed: %s", err);
-	netns_leave(&g);
+}
+
+/* dump="on": every flow alive at start becomes a message (an UPDATE: the
+ * state of an existing connection) and its start time is remembered. */
+static void report_existing(const struct nlmsghdr *nlh, void *data)
+{
+	instanceConf_t *inst = data;
+	struct timeval now;
+
+	remember_start(nlh, inst);
+	gettimeofday(&now, NULL);
+	handle_event(inst, nlh, &now, true);
+}
+
+static void startup_dump(instanceConf_t *inst)
+{
+	char err[512];
+	long n;
+
+	if (!inst->dump || inst->dumpsock == NULL)
+		return;
+	n = nfct_dump(inst->dumpsock, report_existing, inst, err, sizeof(err));
+	multiSubmitFlush(&inst->multisub);
+	if (n < 0)
+		LogError(0, RS_RET_ERR, "imnfct: start-up dump failed: %s", err);
+	else
+		LogMsg(0, RS_RET_OK, LOG_INFO, "imnfct: start-up dump: %ld existing flows", n);
 }
 
 static void drain(instanceConf_t *inst)
@@ -764,6 +790,7 @@ BEGINrunInput
 	for (instanceConf_t *inst = runModConf->root; inst && n < MAX_INPUTS; inst = inst->next) {
 		if (!inst->active)
 			continue;
+		startup_dump(inst);
 		pfd[n] = (struct pollfd){.fd = nfct_sock_fd(&inst->sock), .events = POLLIN};
 		owner[n++] = inst;
 	}

@@ -221,23 +221,28 @@ bool nfct_parse_cidr(const char *text, struct nfct_cidr *c)
 	return true;
 }
 
-long nfct_dump(nfct_dump_cb cb, void *data, char *err, size_t errlen)
+struct mnl_socket *nfct_dump_open(char *err, size_t errlen)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
-	struct nlmsghdr *nlh;
-	struct nfgenmsg *nfg;
-	unsigned seq = (unsigned)time(NULL), portid;
-	long count = 0;
-	ssize_t n;
 
 	if (nl == NULL || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		snprintf(err, errlen, "conntrack dump socket: %s", strerror(errno));
 		if (nl)
 			mnl_socket_close(nl);
-		return -1;
+		return NULL;
 	}
-	portid = mnl_socket_get_portid(nl);
+	return nl;
+}
+
+long nfct_dump(struct mnl_socket *nl, nfct_dump_cb cb, void *data, char *err, size_t errlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nfgenmsg *nfg;
+	unsigned seq = (unsigned)time(NULL), portid = mnl_socket_get_portid(nl);
+	long count = 0;
+	ssize_t n;
+
 	memset(buf, 0, sizeof(buf));
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
@@ -248,7 +253,6 @@ long nfct_dump(nfct_dump_cb cb, void *data, char *err, size_t errlen)
 	nfg->version = NFNETLINK_V0;
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
 		snprintf(err, errlen, "conntrack dump request: %s", strerror(errno));
-		mnl_socket_close(nl);
 		return -1;
 	}
 	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
@@ -269,7 +273,10 @@ long nfct_dump(nfct_dump_cb cb, void *data, char *err, size_t errlen)
 		if (done)
 			break;
 	}
-	mnl_socket_close(nl);
+	if (n < 0) {
+		snprintf(err, errlen, "conntrack dump: %s", strerror(errno));
+		return -1;
+	}
 	return count;
 }
 

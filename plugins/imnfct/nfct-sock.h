@@ -53,10 +53,12 @@ bool nfct_cidr_match(const struct nfct_cidr *c, int n, int family, const uint8_t
 /* Parses "10.0.0.0/8" or "fd00::/8". */
 bool nfct_parse_cidr(const char *text, struct nfct_cidr *c);
 
-/* Dump the conntrack table of the current namespace; cb gets every entry.
- * Opens its own socket. Returns the number of entries, -1 on error. */
+/* A socket for table dumps, opened in the namespace to dump (and before any
+ * privilege drop: ctnetlink wants CAP_NET_ADMIN for every request). */
+struct mnl_socket *nfct_dump_open(char *err, size_t errlen);
+/* Dump the table; cb gets every entry. Returns the count, -1 on error. */
 typedef void (*nfct_dump_cb)(const struct nlmsghdr *nlh, void *data);
-long nfct_dump(nfct_dump_cb cb, void *data, char *err, size_t errlen);
+long nfct_dump(struct mnl_socket *nl, nfct_dump_cb cb, void *data, char *err, size_t errlen);
 
 /* The sysctls of the current namespace (-1 when unreadable). */
 struct nfct_sysctls {

@@ -70,7 +70,7 @@ rs_conf() {
 global(processInternalMessages="on" workDirectory="$W")
 main_queue(queue.timeoutshutdown="10000")
 module(load="impstats" interval="1" format="json" log.file="$W/stats" log.syslog="off")
-$(for m in ${RS_MODS:-imnflog}; do echo "module(load=\"$m\")"; done)
+$(for m in ${RS_MODS-imnflog}; do echo "module(load=\"$m\")"; done)
 template(name="msgline" type="string" string="%msg%\n")
 template(name="jsonline" type="list") { property(name="\$!all-json-plain") constant(value="\n") }
 template(name="full" type="string" string="%syslogfacility-text%.%syslogseverity-text% %syslogtag% %timereported:::date-rfc3339%\n")

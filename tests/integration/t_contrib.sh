@@ -14,8 +14,10 @@ for f in "$W"/rsyslog.d/*.conf; do
 	case $n in
 	00-*) continue ;;
 	30-*elasticsearch*) [ -f "$SYSMODS/omelasticsearch.so" ] || { ok "$n skipped: rsyslog-elasticsearch not installed # SKIP"; continue; } ;;
+	70-*pgsql*) [ -f "$SYSMODS/ompgsql.so" ] || { ok "$n skipped: rsyslog-pgsql not installed # SKIP"; continue; } ;;
 	esac
-	printf 'global(workDirectory="%s")\ninclude(file="%s/rsyslog.d/00-imnflog-module.conf")\ninclude(file="%s")\n' "$W" "$W" "$f" > "$W/one.conf"
+	case $n in *imnfct*) mod=00-imnfct-module.conf ;; *) mod=00-imnflog-module.conf ;; esac
+	printf 'global(workDirectory="%s")\ninclude(file="%s/rsyslog.d/%s")\ninclude(file="%s")\n' "$W" "$W" "$mod" "$f" > "$W/one.conf"
 	if rsyslogd -N1 -f "$W/one.conf" -M "$MODDIR" > "$W/n1.out" 2>&1; then ok "$n passes -N1"; else
 		notok "$n passes -N1"; sed 's/^/#  /' "$W/n1.out"; fi
 done

@@ -20,7 +20,7 @@ ON_EXIT="su postgres -s /bin/sh -c '$PGBIN/pg_ctl -D $W/pg/data -m fast stop' > 
 psql() { command psql -h "$W/pg" -U postgres -X -q -v ON_ERROR_STOP=1 "$@"; }
 psql -c "CREATE DATABASE netfilter" postgres
 psql -f "$TOP/contrib/sql/conntrack.sql" netfilter
-sed -e "s|conninfo=\"dbname=netfilter\"|conninfo=\"host=$W/pg user=postgres dbname=netfilter\"|" \
+sed -e "s|server=\"/var/run/postgresql\"|server=\"$W/pg\"|" -e "s|uid=\"rsyslog\"|uid=\"postgres\"|" \
     -e "s|input(type=\"imnfct\" |input(type=\"imnfct\" netns=\"${NSP}F\" |" \
     "$TOP/contrib/rsyslog.d/70-imnfct-pgsql.conf" > "$W/70.conf"
 rs_conf "

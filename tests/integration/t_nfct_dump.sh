@@ -1,0 +1,46 @@
+#!/bin/bash
+# dump="on": flows alive before rsyslogd starts are reported at start (as
+# UPDATE, the state of an existing connection), with their kernel start
+# times, and their DESTROY later carries start and duration.
+. "$(dirname "$0")/lib.sh"
+require_root
+RS_MODS=imnfct
+ns_add F
+nsx F nft add table ip t
+nsx F sysctl -qw net.netfilter.nf_conntrack_timestamp=1 net.netfilter.nf_conntrack_events=1
+for i in 1 2 3; do
+	nsx F conntrack -I -p udp -s 10.7.0.$i -d 10.7.0.9 --sport 100$i --dport 53 -t 120 2> /dev/null
+done
+BEFORE=$(date +%s)
+sleep 1.1
+rs_conf "
+template(name=\"flow\" type=\"string\" string=\"%\$!event!action% %\$!source!ip% %\$!event!start%\\n\")
+action(type=\"omfile\" file=\"$W/out\" template=\"flow\")
+action(type=\"omfile\" file=\"$W/out.json\" template=\"jsonline\")
+input(type=\"imnfct\" netns=\"${NSP}F\" events=\"destroy\" dump=\"on\")
+"
+rs_start
+wait_lines "$W/out" 3
+nsx F conntrack -F 2> /dev/null
+wait_lines "$W/out" 6
+rs_stop
+expect_eq "start-up dump reported in the internal log" "imnfct: start-up dump: 3 existing flows" \
+  "$(grep -m1 -o 'imnfct: start-up dump: [0-9]* existing flows' "$W/internal")"
+expect_eq "existing flows reported, then their DESTROY" \
+  "conntrack-update 10.7.0.1
+conntrack-update 10.7.0.2
+conntrack-update 10.7.0.3
+conntrack-destroy 10.7.0.1
+conntrack-destroy 10.7.0.2
+conntrack-destroy 10.7.0.3" \
+  "$(cut -d' ' -f1,2 "$W/out" | sort -k1,1r -k2,2)"
+expect_eq "start times are the kernel's, before rsyslogd started" "yes" "$(python3 -c "
+import json, datetime
+ok = True
+for l in open('$W/out.json'):
+    d = json.loads(l)
+    s = datetime.datetime.fromisoformat(d['event']['start'].replace('Z', '+00:00')).timestamp()
+    ok = ok and s <= $BEFORE + 1
+    if d['event']['action'] == 'conntrack-destroy':
+        ok = ok and d['event']['duration'] >= 1e9
+print('yes' if ok else 'no')")"
