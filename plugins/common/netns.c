@@ -8,6 +8,14 @@
 #include <string.h>
 #include <unistd.h>
 
+void netns_path(const char *spec, char *path, size_t size)
+{
+	if (spec[0] == '/')
+		snprintf(path, size, "%s", spec);
+	else
+		snprintf(path, size, "/run/netns/%s", spec);
+}
+
 int netns_enter(struct netns_guard *g, const char *spec, char *err, size_t errlen)
 {
 	char path[4096];
@@ -16,10 +24,7 @@ int netns_enter(struct netns_guard *g, const char *spec, char *err, size_t errle
 	g->self = -1;
 	if (spec == NULL || spec[0] == '\0')
 		return 0;
-	if (spec[0] == '/')
-		snprintf(path, sizeof(path), "%s", spec);
-	else
-		snprintf(path, sizeof(path), "/run/netns/%s", spec);
+	netns_path(spec, path, sizeof(path));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, errlen, "network namespace '%s' (%s) cannot be opened: %s", spec,

@@ -9,6 +9,9 @@ struct netns_guard {
 	int self; /* our own namespace, -1 when not switched */
 };
 
+/* The file of a namespace: spec itself when absolute, else under /run/netns. */
+void netns_path(const char *spec, char *path, size_t size);
+
 /* spec: NULL or "" = current namespace; a name; or an absolute path.
  * Returns 0, or -1 with a message in err. */
 int netns_enter(struct netns_guard *g, const char *spec, char *err, size_t errlen);

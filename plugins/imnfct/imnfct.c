@@ -130,6 +130,7 @@ static struct cnfparamblk inppblk = {CNFPARAMBLK_VERSION,
 				     sizeof(inppdescr) / sizeof(struct cnfparamdescr), inppdescr};
 
 #include "im-helper.h"
+#include "im-msg.h"
 
 static void std_checkRuleset_genErrMsg(__attribute__((unused)) modConfData_t *modConf,
 				       instanceConf_t *inst)
@@ -376,10 +377,7 @@ static rsRetVal check_netns(const instanceConf_t *inst)
 
 	if (inst->netns == NULL || inst->netns[0] == '\0')
 		return RS_RET_OK;
-	if (inst->netns[0] == '/')
-		snprintf(path, sizeof(path), "%s", inst->netns);
-	else
-		snprintf(path, sizeof(path), "/run/netns/%s", inst->netns);
+	netns_path(inst->netns, path, sizeof(path));
 	if (access(path, R_OK) == 0)
 		return RS_RET_OK;
 	LogError(errno, RS_RET_PARAM_ERROR, "imnfct: network namespace '%s' not found at %s",
@@ -617,38 +615,18 @@ static rsRetVal build_msg(instanceConf_t *inst, const struct nlmsghdr *nlh,
 			  const struct nfct_record *r, smsg_t **ppMsg)
 {
 	char text[NFCT_TEXT_MAX];
-	struct syslogTime st;
-	struct fjson_object *json;
-	struct timeval tv = r->now;
-	smsg_t *pMsg = NULL;
-	size_t len;
-	DEFiRet;
+	struct im_msgspec m = {&r->now,
+			       text,
+			       0,
+			       pInputName,
+			       inst->pBindRuleset,
+			       inst->tag ? inst->tag : "conntrack:",
+			       inst->facility | inst->severity,
+			       NULL};
 
-	datetime.timeval2syslogTime(&tv, &st, TIME_IN_LOCALTIME);
-	CHKiRet(msgConstructWithTime(&pMsg, &st, tv.tv_sec));
-	len = nfct_text(nlh, r->ev->type, text, sizeof(text));
-	MsgSetRawMsg(pMsg, text, len);
-	MsgSetMSGoffs(pMsg, 0);
-	MsgSetInputName(pMsg, pInputName);
-	MsgSetFlowControlType(pMsg, eFLOWCTL_NO_DELAY);
-	MsgSetRuleset(pMsg, inst->pBindRuleset);
-	MsgSetHOSTNAME(pMsg, glblGetLocalHostName(), (int)ustrlen(glblGetLocalHostName()));
-	MsgSetRcvFrom(pMsg, glbl.GetLocalHostNameProp());
-	MsgSetRcvFromIP(pMsg, glbl.GetLocalHostIP());
-	if (inst->tag)
-		MsgSetTAG(pMsg, (uchar *)inst->tag, strlen(inst->tag));
-	else
-		MsgSetTAG(pMsg, (uchar *)"conntrack:", sizeof("conntrack:") - 1);
-	msgSetPRI(pMsg, (syslog_pri_t)(inst->facility | inst->severity));
-	json = nfct_fields_json(r, &inst->opts);
-	if (json != NULL)
-		CHKiRet(msgAddJSON(pMsg, (uchar *)"!", json, 0, 0));
-	*ppMsg = pMsg;
-	pMsg = NULL;
-finalize_it:
-	if (pMsg)
-		msgDestruct(&pMsg);
-	RETiRet;
+	m.len = nfct_text(nlh, r->ev->type, text, sizeof(text));
+	m.json = nfct_fields_json(r, &inst->opts);
+	return im_build_msg(&m, ppMsg);
 }
 
 static void handle_event(instanceConf_t *inst, const struct nlmsghdr *nlh,

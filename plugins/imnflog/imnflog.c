@@ -128,6 +128,7 @@ static struct cnfparamblk inppblk = {CNFPARAMBLK_VERSION,
 				     sizeof(inppdescr) / sizeof(struct cnfparamdescr), inppdescr};
 
 #include "im-helper.h"
+#include "im-msg.h"
 
 static void std_checkRuleset_genErrMsg(__attribute__((unused)) modConfData_t *modConf,
 				       instanceConf_t *inst)
@@ -341,10 +342,7 @@ static rsRetVal check_inst(modConfData_t *mc, instanceConf_t *inst)
 			return RS_RET_PARAM_ERROR;
 		}
 	if (inst->netns && inst->netns[0]) {
-		if (inst->netns[0] == '/')
-			snprintf(path, sizeof(path), "%s", inst->netns);
-		else
-			snprintf(path, sizeof(path), "/run/netns/%s", inst->netns);
+		netns_path(inst->netns, path, sizeof(path));
 		if (access(path, R_OK) != 0) {
 			LogError(errno, RS_RET_PARAM_ERROR,
 				 "imnflog: group %d: network namespace '%s' not found at %s",
@@ -514,38 +512,18 @@ static void track_seq(instanceConf_t *inst, const struct nflog_meta *m)
 static rsRetVal build_msg(instanceConf_t *inst, struct nflog_work *w, smsg_t **ppMsg)
 {
 	char text[NFLOG_TEXT_MAX];
-	struct syslogTime st;
-	struct fjson_object *json;
-	smsg_t *pMsg = NULL;
-	size_t len;
-	DEFiRet;
+	struct im_msgspec m = {&w->rec.tv,
+			       text,
+			       0,
+			       pInputName,
+			       inst->pBindRuleset,
+			       inst->tag ? inst->tag : "kernel:",
+			       inst->facility | inst->severity,
+			       NULL};
 
-	datetime.timeval2syslogTime(&w->rec.tv, &st, TIME_IN_LOCALTIME);
-	CHKiRet(msgConstructWithTime(&pMsg, &st, w->rec.tv.tv_sec));
-	len = nflog_text(&w->rec, inst->textflags, text, sizeof(text));
-	MsgSetRawMsg(pMsg, text, len);
-	MsgSetMSGoffs(pMsg, 0);
-	MsgSetInputName(pMsg, pInputName);
-	MsgSetFlowControlType(pMsg, eFLOWCTL_NO_DELAY);
-	MsgSetRuleset(pMsg, inst->pBindRuleset);
-	MsgSetHOSTNAME(pMsg, glblGetLocalHostName(), (int)ustrlen(glblGetLocalHostName()));
-	MsgSetRcvFrom(pMsg, glbl.GetLocalHostNameProp());
-	MsgSetRcvFromIP(pMsg, glbl.GetLocalHostIP());
-	if (inst->tag)
-		MsgSetTAG(pMsg, (uchar *)inst->tag, strlen(inst->tag));
-	else
-		MsgSetTAG(pMsg, (uchar *)"kernel:", sizeof("kernel:") - 1);
-	/* facility names decode to LOG_* values, already shifted */
-	msgSetPRI(pMsg, (syslog_pri_t)(inst->facility | inst->severity));
-	json = nflog_fields_json(&w->rec, &inst->opts);
-	if (json != NULL)
-		CHKiRet(msgAddJSON(pMsg, (uchar *)"!", json, 0, 0));
-	*ppMsg = pMsg;
-	pMsg = NULL;
-finalize_it:
-	if (pMsg)
-		msgDestruct(&pMsg);
-	RETiRet;
+	m.len = nflog_text(&w->rec, inst->textflags, text, sizeof(text));
+	m.json = nflog_fields_json(&w->rec, &inst->opts);
+	return im_build_msg(&m, ppMsg);
 }
 
 static void handle_packet(instanceConf_t *inst, const struct nlmsghdr *nlh,
