@@ -1,7 +1,8 @@
 #!/bin/bash
 # dump="on": flows alive before rsyslogd starts are reported at start (as
 # UPDATE, the state of an existing connection), with their kernel start
-# times, and their DESTROY later carries start and duration.
+# times, and their DESTROY later carries start and duration. Without kernel
+# timestamps the start of a DESTROY comes from the NEW the input saw.
 . "$(dirname "$0")/lib.sh"
 require_root
 RS_MODS=imnfct
@@ -44,3 +45,26 @@ for l in open('$W/out.json'):
     if d['event']['action'] == 'conntrack-destroy':
         ok = ok and d['event']['duration'] >= 1e9
 print('yes' if ok else 'no')")"
+
+# Without kernel timestamps, DESTROY takes its start from the NEW this
+# input saw (the flow table), and its duration from there.
+nsx F sysctl -qw net.netfilter.nf_conntrack_timestamp=0
+rs_conf "
+action(type=\"omfile\" file=\"$W/nots.json\" template=\"jsonline\")
+input(type=\"imnfct\" netns=\"${NSP}F\")
+"
+rs_start
+nsx F conntrack -I -p udp -s 10.8.0.1 -d 10.8.0.9 --sport 1 --dport 53 -t 60 2> /dev/null
+sleep 1.2
+nsx F conntrack -F 2> /dev/null
+wait_lines "$W/nots.json" 2
+rs_stop
+expect_eq "timestamp=0: DESTROY starts when NEW was seen, lasts until it was received" "yes" "$(python3 -c "
+import json, datetime
+new, end = [json.loads(l) for l in open('$W/nots.json')]
+ts = lambda s: datetime.datetime.fromisoformat(s.replace('Z', '+00:00'))
+ok = (new['event']['action'], end['event']['action']) == ('conntrack-new', 'conntrack-destroy')
+ok = ok and end['event']['start'] == new['@timestamp'] and end['event']['end'] == end['@timestamp']
+d = (ts(end['event']['end']) - ts(end['event']['start'])).total_seconds()
+ok = ok and abs(d - end['event']['duration'] / 1e9) < 1e-6 and 1.1 < d < 5
+print('yes' if ok else 'no: ' + json.dumps([new['event'], end['event']]))")"
