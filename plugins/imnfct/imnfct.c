@@ -130,18 +130,13 @@ static struct cnfparamblk inppblk = {CNFPARAMBLK_VERSION,
 				     sizeof(inppdescr) / sizeof(struct cnfparamdescr), inppdescr};
 
 #include "im-helper.h"
-#include "im-msg.h"
+#include "im-glue.h"
 
 static void std_checkRuleset_genErrMsg(__attribute__((unused)) modConfData_t *modConf,
 				       instanceConf_t *inst)
 {
 	LogError(0, NO_ERRCODE, "imnfct: ruleset '%s' not found - using default ruleset instead",
 		 inst->pszBindRuleset);
-}
-
-static char *estr_dup(struct cnfparamvals *v)
-{
-	return es_str2cstr(v->val.d.estr, NULL);
 }
 
 static rsRetVal parse_events(instanceConf_t *inst, struct cnfarray *ar)
@@ -232,17 +227,6 @@ static rsRetVal parse_mark(instanceConf_t *inst, const char *w)
 	return RS_RET_OK;
 }
 
-static rsRetVal parse_choice(const char *param, const char *w, const char *const *allowed, int *idx)
-{
-	for (int i = 0; allowed[i]; i++)
-		if (strcmp(w, allowed[i]) == 0) {
-			*idx = i;
-			return RS_RET_OK;
-		}
-	parser_errmsg("imnfct: %s=\"%s\" is not valid", param, w);
-	return RS_RET_PARAM_ERROR;
-}
-
 static void inst_defaults(instanceConf_t *inst)
 {
 	inst->events = NFCT_EV_NEW | NFCT_EV_DESTROY;
@@ -267,21 +251,21 @@ static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfpa
 	if (!strcmp(name, "events")) {
 		CHKiRet(parse_events(inst, v->val.d.ar));
 	} else if (!strcmp(name, "ruleset")) {
-		inst->pszBindRuleset = (uchar *)estr_dup(v);
+		inst->pszBindRuleset = (uchar *)im_estr_dup(v);
 	} else if (!strcmp(name, "tag")) {
-		inst->tag = estr_dup(v);
+		inst->tag = im_estr_dup(v);
 	} else if (!strcmp(name, "facility")) {
 		inst->facility = (int)v->val.d.n;
 	} else if (!strcmp(name, "severity")) {
 		inst->severity = (int)v->val.d.n;
 	} else if (!strcmp(name, "schema")) {
-		w = estr_dup(v);
-		CHKiRet(parse_choice(name, w, schemas, &idx));
+		w = im_estr_dup(v);
+		CHKiRet(im_parse_choice("imnfct", name, w, schemas, &idx));
 		inst->opts.schema = (enum nf_schema)idx;
 	} else if (!strcmp(name, "device")) {
-		inst->device = estr_dup(v);
+		inst->device = im_estr_dup(v);
 	} else if (!strcmp(name, "netns")) {
-		inst->netns = estr_dup(v);
+		inst->netns = im_estr_dup(v);
 	} else if (!strcmp(name, "rcvbuf")) {
 		inst->rcvbuf = v->val.d.n > (1 << 30) ? (1 << 30) : (int)v->val.d.n;
 	} else if (!strcmp(name, "rcvbuf.max")) {
@@ -293,8 +277,8 @@ static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfpa
 	} else if (!strcmp(name, "sysctl")) {
 		inst->set_sysctls = v->val.d.n != 0;
 	} else if (!strcmp(name, "family")) {
-		w = estr_dup(v);
-		CHKiRet(parse_choice(name, w, families, &idx));
+		w = im_estr_dup(v);
+		CHKiRet(im_parse_choice("imnfct", name, w, families, &idx));
 		inst->family = family_af[idx];
 	} else if (!strcmp(name, "protocols")) {
 		CHKiRet(parse_protocols(inst, v->val.d.ar));
@@ -305,7 +289,7 @@ static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfpa
 	} else if (!strcmp(name, "zone")) {
 		inst->zone = v->val.d.n > 65535 ? 65535 : (int)v->val.d.n;
 	} else if (!strcmp(name, "mark")) {
-		w = estr_dup(v);
+		w = im_estr_dup(v);
 		CHKiRet(parse_mark(inst, w));
 	} else if (!strcmp(name, "nat_only")) {
 		inst->nat_only = v->val.d.n != 0;
@@ -496,12 +480,6 @@ BEGINactivateCnfPrePrivDrop
 		open_inst(inst);
 ENDactivateCnfPrePrivDrop
 
-static rsRetVal add_counter(instanceConf_t *inst, const char *name, intctr_t *ctr)
-{
-	return statsobj.AddCounter(inst->stats, (uchar *)name, ctrType_IntCtr, CTR_FLAG_RESETTABLE,
-				   ctr);
-}
-
 static rsRetVal setup_stats(instanceConf_t *inst, int n)
 {
 	char name[96];
@@ -513,21 +491,21 @@ static rsRetVal setup_stats(instanceConf_t *inst, int n)
 	CHKiRet(statsobj.SetName(inst->stats, (uchar *)name));
 	CHKiRet(statsobj.SetOrigin(inst->stats, (uchar *)"imnfct"));
 	STATSCOUNTER_INIT(inst->ctrReceived, inst->mutCtrReceived);
-	CHKiRet(add_counter(inst, "received", &inst->ctrReceived));
+	CHKiRet(im_add_counter(inst->stats, "received", &inst->ctrReceived));
 	STATSCOUNTER_INIT(inst->ctrSubmitted, inst->mutCtrSubmitted);
-	CHKiRet(add_counter(inst, "submitted", &inst->ctrSubmitted));
+	CHKiRet(im_add_counter(inst->stats, "submitted", &inst->ctrSubmitted));
 	STATSCOUNTER_INIT(inst->ctrFiltered, inst->mutCtrFiltered);
-	CHKiRet(add_counter(inst, "filtered", &inst->ctrFiltered));
+	CHKiRet(im_add_counter(inst->stats, "filtered", &inst->ctrFiltered));
 	STATSCOUNTER_INIT(inst->ctrParseErrors, inst->mutCtrParseErrors);
-	CHKiRet(add_counter(inst, "parse.errors", &inst->ctrParseErrors));
+	CHKiRet(im_add_counter(inst->stats, "parse.errors", &inst->ctrParseErrors));
 	STATSCOUNTER_INIT(inst->ctrKernelDrops, inst->mutCtrKernelDrops);
-	CHKiRet(add_counter(inst, "kernel.drops", &inst->ctrKernelDrops));
+	CHKiRet(im_add_counter(inst->stats, "kernel.drops", &inst->ctrKernelDrops));
 	STATSCOUNTER_INIT(inst->ctrResyncs, inst->mutCtrResyncs);
-	CHKiRet(add_counter(inst, "resyncs", &inst->ctrResyncs));
+	CHKiRet(im_add_counter(inst->stats, "resyncs", &inst->ctrResyncs));
 	STATSCOUNTER_INIT(inst->ctrEvictions, inst->mutCtrEvictions);
-	CHKiRet(add_counter(inst, "flowtable.evictions", &inst->ctrEvictions));
+	CHKiRet(im_add_counter(inst->stats, "flowtable.evictions", &inst->ctrEvictions));
 	STATSCOUNTER_INIT(inst->ctrNlErrors, inst->mutCtrNlErrors);
-	CHKiRet(add_counter(inst, "netlink.errors", &inst->ctrNlErrors));
+	CHKiRet(im_add_counter(inst->stats, "netlink.errors", &inst->ctrNlErrors));
 	CHKiRet(statsobj.ConstructFinalize(inst->stats));
 finalize_it:
 	RETiRet;

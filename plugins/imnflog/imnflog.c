@@ -128,7 +128,7 @@ static struct cnfparamblk inppblk = {CNFPARAMBLK_VERSION,
 				     sizeof(inppdescr) / sizeof(struct cnfparamdescr), inppdescr};
 
 #include "im-helper.h"
-#include "im-msg.h"
+#include "im-glue.h"
 
 static void std_checkRuleset_genErrMsg(__attribute__((unused)) modConfData_t *modConf,
 				       instanceConf_t *inst)
@@ -136,11 +136,6 @@ static void std_checkRuleset_genErrMsg(__attribute__((unused)) modConfData_t *mo
 	LogError(0, NO_ERRCODE,
 		 "imnflog: ruleset '%s' for group %d not found - using default ruleset instead",
 		 inst->pszBindRuleset, inst->group);
-}
-
-static char *estr_dup(struct cnfparamvals *v)
-{
-	return es_str2cstr(v->val.d.estr, NULL);
 }
 
 /* text.flags: the LOG rule's "flags" whose kernel line msg reproduces. */
@@ -176,17 +171,6 @@ static rsRetVal parse_textflags(instanceConf_t *inst, struct cnfarray *ar)
 	return RS_RET_OK;
 }
 
-static rsRetVal parse_word(const char *param, char *w, const char *const *allowed, int *idx)
-{
-	for (int i = 0; allowed[i]; i++)
-		if (strcmp(w, allowed[i]) == 0) {
-			*idx = i;
-			return RS_RET_OK;
-		}
-	parser_errmsg("imnflog: %s=\"%s\" is not valid", param, w);
-	return RS_RET_PARAM_ERROR;
-}
-
 static void inst_defaults(instanceConf_t *inst)
 {
 	inst->facility = 0; /* kern, as the kernel LOG target logs */
@@ -216,21 +200,21 @@ static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfpa
 		}
 		inst->group = (int)v->val.d.n;
 	} else if (!strcmp(name, "ruleset")) {
-		inst->pszBindRuleset = (uchar *)estr_dup(v);
+		inst->pszBindRuleset = (uchar *)im_estr_dup(v);
 	} else if (!strcmp(name, "tag")) {
-		inst->tag = estr_dup(v);
+		inst->tag = im_estr_dup(v);
 	} else if (!strcmp(name, "facility")) {
 		inst->facility = (int)v->val.d.n;
 	} else if (!strcmp(name, "severity")) {
 		inst->severity = (int)v->val.d.n;
 	} else if (!strcmp(name, "schema")) {
-		w = estr_dup(v);
-		CHKiRet(parse_word(name, w, schemas, &idx));
+		w = im_estr_dup(v);
+		CHKiRet(im_parse_choice("imnflog", name, w, schemas, &idx));
 		inst->opts.schema = (enum nf_schema)idx;
 	} else if (!strcmp(name, "verdict")) {
-		inst->verdict = estr_dup(v);
+		inst->verdict = im_estr_dup(v);
 	} else if (!strcmp(name, "device")) {
-		inst->device = estr_dup(v);
+		inst->device = im_estr_dup(v);
 	} else if (!strcmp(name, "snaplen")) {
 		inst->cfg.copy_range = v->val.d.n > 0xffff ? 0xffff : (uint32_t)v->val.d.n;
 	} else if (!strcmp(name, "qthreshold")) {
@@ -247,15 +231,15 @@ static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfpa
 	} else if (!strcmp(name, "rcvbuf")) {
 		inst->cfg.rcvbuf = v->val.d.n > (1 << 30) ? (1 << 30) : (int)v->val.d.n;
 	} else if (!strcmp(name, "seq")) {
-		w = estr_dup(v);
-		CHKiRet(parse_word(name, w, seqs, &idx));
+		w = im_estr_dup(v);
+		CHKiRet(im_parse_choice("imnflog", name, w, seqs, &idx));
 		inst->cfg.flags =
 			(uint16_t)((inst->cfg.flags & NFULNL_CFG_F_CONNTRACK) | seqflags[idx]);
 	} else if (!strcmp(name, "attach_conntrack")) {
 		if (v->val.d.n)
 			inst->cfg.flags |= NFULNL_CFG_F_CONNTRACK;
 	} else if (!strcmp(name, "netns")) {
-		inst->netns = estr_dup(v);
+		inst->netns = im_estr_dup(v);
 	} else if (!strcmp(name, "text.flags")) {
 		CHKiRet(parse_textflags(inst, v->val.d.ar));
 	} else if (!strcmp(name, "ratelimit.interval")) {
@@ -419,12 +403,6 @@ BEGINactivateCnfPrePrivDrop
 		open_inst(inst);
 ENDactivateCnfPrePrivDrop
 
-static rsRetVal add_counter(instanceConf_t *inst, const char *name, intctr_t *ctr)
-{
-	return statsobj.AddCounter(inst->stats, (uchar *)name, ctrType_IntCtr, CTR_FLAG_RESETTABLE,
-				   ctr);
-}
-
 static rsRetVal setup_stats(instanceConf_t *inst)
 {
 	char name[96];
@@ -436,19 +414,19 @@ static rsRetVal setup_stats(instanceConf_t *inst)
 	CHKiRet(statsobj.SetName(inst->stats, (uchar *)name));
 	CHKiRet(statsobj.SetOrigin(inst->stats, (uchar *)"imnflog"));
 	STATSCOUNTER_INIT(inst->ctrReceived, inst->mutCtrReceived);
-	CHKiRet(add_counter(inst, "received", &inst->ctrReceived));
+	CHKiRet(im_add_counter(inst->stats, "received", &inst->ctrReceived));
 	STATSCOUNTER_INIT(inst->ctrSubmitted, inst->mutCtrSubmitted);
-	CHKiRet(add_counter(inst, "submitted", &inst->ctrSubmitted));
+	CHKiRet(im_add_counter(inst->stats, "submitted", &inst->ctrSubmitted));
 	STATSCOUNTER_INIT(inst->ctrDecodeErrors, inst->mutCtrDecodeErrors);
-	CHKiRet(add_counter(inst, "decode.errors", &inst->ctrDecodeErrors));
+	CHKiRet(im_add_counter(inst->stats, "decode.errors", &inst->ctrDecodeErrors));
 	STATSCOUNTER_INIT(inst->ctrKernelDrops, inst->mutCtrKernelDrops);
-	CHKiRet(add_counter(inst, "kernel.drops", &inst->ctrKernelDrops));
+	CHKiRet(im_add_counter(inst->stats, "kernel.drops", &inst->ctrKernelDrops));
 	STATSCOUNTER_INIT(inst->ctrSeqGaps, inst->mutCtrSeqGaps);
-	CHKiRet(add_counter(inst, "seq.gaps", &inst->ctrSeqGaps));
+	CHKiRet(im_add_counter(inst->stats, "seq.gaps", &inst->ctrSeqGaps));
 	STATSCOUNTER_INIT(inst->ctrRateLimited, inst->mutCtrRateLimited);
-	CHKiRet(add_counter(inst, "ratelimit.discarded", &inst->ctrRateLimited));
+	CHKiRet(im_add_counter(inst->stats, "ratelimit.discarded", &inst->ctrRateLimited));
 	STATSCOUNTER_INIT(inst->ctrNlErrors, inst->mutCtrNlErrors);
-	CHKiRet(add_counter(inst, "netlink.errors", &inst->ctrNlErrors));
+	CHKiRet(im_add_counter(inst->stats, "netlink.errors", &inst->ctrNlErrors));
 	CHKiRet(statsobj.ConstructFinalize(inst->stats));
 finalize_it:
 	RETiRet;

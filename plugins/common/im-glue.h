@@ -1,8 +1,9 @@
-/* What both input modules do to turn one event into an rsyslog message.
- * Like rsyslog's own im-helper.h, include it after DEFobjCurrIf(datetime)
- * and DEFobjCurrIf(glbl): it uses the including module's interfaces. */
-#ifndef IM_MSG_H
-#define IM_MSG_H
+/* Glue both input modules share: configuration values, counters, and
+ * turning one event into an rsyslog message. Like rsyslog's own
+ * im-helper.h, include it after DEFobjCurrIf(datetime), (glbl) and
+ * (statsobj): it uses the including module's interfaces. */
+#ifndef IM_GLUE_H
+#define IM_GLUE_H
 
 #include <string.h>
 #include <sys/time.h>
@@ -17,6 +18,30 @@ struct im_msgspec {
 	int pri;		   /* facility (LOG_* value, already shifted) | severity */
 	struct fjson_object *json; /* the $! tree; ownership passes, may be NULL */
 };
+
+static inline char *im_estr_dup(struct cnfparamvals *v)
+{
+	return es_str2cstr(v->val.d.estr, NULL);
+}
+
+/* The index of w in the NULL-terminated list allowed, else a parse error
+ * that names the module and the parameter. */
+static inline rsRetVal im_parse_choice(const char *module, const char *param, const char *w,
+				       const char *const *allowed, int *idx)
+{
+	for (int i = 0; allowed[i]; i++)
+		if (strcmp(w, allowed[i]) == 0) {
+			*idx = i;
+			return RS_RET_OK;
+		}
+	parser_errmsg("%s: %s=\"%s\" is not valid", module, param, w);
+	return RS_RET_PARAM_ERROR;
+}
+
+static inline rsRetVal im_add_counter(statsobj_t *stats, const char *name, intctr_t *ctr)
+{
+	return statsobj.AddCounter(stats, (uchar *)name, ctrType_IntCtr, CTR_FLAG_RESETTABLE, ctr);
+}
 
 static inline rsRetVal im_build_msg(const struct im_msgspec *s, smsg_t **ppMsg)
 {
