@@ -1,5 +1,7 @@
 #include "nfct-sock.h"
 
+#include "rcvbuf.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -115,16 +117,6 @@ static int attach_filter(int fd, const struct nfct_filter_cfg *c)
 	return ret;
 }
 
-static void set_rcvbuf(struct nfct_sock *s, int req)
-{
-	int fd = mnl_socket_get_fd(s->nl);
-	socklen_t len = sizeof(s->rcvbuf);
-
-	if (req > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &req, sizeof(req)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &req, sizeof(req));
-	getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &s->rcvbuf, &len);
-}
-
 int nfct_sock_open(struct nfct_sock *s, const struct nfct_sock_cfg *cfg, char *err, size_t errlen)
 {
 	/* NFNLGRP_CONNTRACK_NEW, _UPDATE, _DESTROY are groups 1, 2, 3 */
@@ -140,7 +132,7 @@ int nfct_sock_open(struct nfct_sock *s, const struct nfct_sock_cfg *cfg, char *e
 					     "CAP_NET_ADMIN: run rsyslogd as root)"
 					   : "cannot subscribe to conntrack events",
 			    errno);
-	set_rcvbuf(s, cfg->rcvbuf);
+	s->rcvbuf = rcvbuf_force(mnl_socket_get_fd(s->nl), cfg->rcvbuf);
 	if (cfg->reliable) {
 		/* as conntrackd: the kernel keeps and retries undelivered
 		 * DESTROY events instead of reporting an overrun */
@@ -173,7 +165,7 @@ int nfct_sock_grow(struct nfct_sock *s, int max)
 
 	if (want >= max)
 		return s->rcvbuf;
-	set_rcvbuf(s, want > max / 2 ? max / 2 : want);
+	s->rcvbuf = rcvbuf_force(mnl_socket_get_fd(s->nl), want > max / 2 ? max / 2 : want);
 	return s->rcvbuf;
 }
 

@@ -1,5 +1,7 @@
 #include "nflog-sock.h"
 
+#include "rcvbuf.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -98,18 +100,6 @@ static int cfg_params(struct nflog_sock *s, const struct nflog_cfg *cfg, uint16_
 	return talk(s, nlh);
 }
 
-/* SO_RCVBUFFORCE passes net.core.rmem_max (needs CAP_NET_ADMIN); fall back
- * to SO_RCVBUF. The kernel doubles the value and reports the doubled one. */
-static void set_rcvbuf(struct nflog_sock *s, int req)
-{
-	int fd = mnl_socket_get_fd(s->nl);
-	socklen_t len = sizeof(s->rcvbuf);
-
-	if (req > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &req, sizeof(req)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &req, sizeof(req));
-	getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &s->rcvbuf, &len);
-}
-
 static int fail(struct nflog_sock *s, char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -139,7 +129,7 @@ int nflog_sock_open(struct nflog_sock *s, const struct nflog_cfg *cfg, char *err
 	s->portid = mnl_socket_get_portid(s->nl);
 	/* report ENOBUFS to count kernel drops, and get extended ACK texts */
 	mnl_socket_setsockopt(s->nl, NETLINK_EXT_ACK, &one, sizeof(one));
-	set_rcvbuf(s, cfg->rcvbuf);
+	s->rcvbuf = rcvbuf_force(mnl_socket_get_fd(s->nl), cfg->rcvbuf);
 	ret = cfg_cmd(s, cfg->group, NFULNL_CFG_CMD_BIND);
 	if (ret == -EPERM && !have_net_admin())
 		return fail(s, err, errlen,

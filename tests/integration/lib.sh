@@ -79,12 +79,14 @@ $1
 CONF
 }
 
+# rs_start [WRAPPER...]: rsyslogd on $W/rs.conf, run through WRAPPER if given
+# (valgrind, setpriv); waits for its start line.
 rs_start() {
 	rm -f "$W/internal" # wait for this instance's start line, not an earlier one
-	rsyslogd -n -f "$W/rs.conf" -i "$W/pid" -M "$MODDIR" > "$W/rs.stdout" 2>&1 &
+	"$@" rsyslogd -n -f "$W/rs.conf" -i "$W/pid" -M "$MODDIR" > "$W/rs.stdout" 2>&1 &
 	RS_PIDS="$! $RS_PIDS"
 	RS_PID=$!
-	for _ in $(seq 100); do
+	for _ in $(seq 300); do
 		grep -q "\] start$" "$W/internal" 2>/dev/null && return 0
 		kill -0 "$RS_PID" 2>/dev/null || break
 		sleep 0.1
@@ -94,8 +96,26 @@ rs_start() {
 
 rs_stop() {
 	kill -TERM "$RS_PID" 2>/dev/null
-	for _ in $(seq 100); do kill -0 "$RS_PID" 2>/dev/null || return 0; sleep 0.1; done
-	notok "rsyslogd stopped within 10 s"
+	for _ in $(seq 600); do kill -0 "$RS_PID" 2>/dev/null || return 0; sleep 0.1; done
+	notok "rsyslogd stopped within 60 s"
+}
+
+# Wrappers for rs_start "${X[@]}": rsyslogd without CAP_NET_ADMIN; under valgrind, with
+# rsyslog's debug log (for the input thread's termination) in $W/debug.log.
+NO_NET_ADMIN=(setpriv --bounding-set=-net_admin --inh-caps=-net_admin)
+UNDER_VALGRIND=(env "RSYSLOG_DEBUG=Debug NoStdOut" "RSYSLOG_DEBUGLOG=$W/debug.log" valgrind
+	--leak-check=full --show-leak-kinds=definite,indirect --num-callers=30 "--log-file=$W/valgrind.log")
+
+# After an rs_start "${UNDER_VALGRIND[@]}" run has stopped: MODULE's thread ended
+# cooperatively, nothing leaked, no memory error.
+valgrind_checks() {
+	expect_eq "input thread ended cooperatively on SIGTERM" 1 \
+	  "$(grep -c "non-cancel input thread termination succeeded for thread $1" "$W/debug.log")"
+	expect_eq "valgrind: nothing definitely or indirectly lost" \
+	  "definitely lost: 0 bytes in 0 blocks indirectly lost: 0 bytes in 0 blocks" \
+	  "$(grep -o -E '(definitely|indirectly) lost: [0-9,]+ bytes in [0-9,]+ blocks' "$W/valgrind.log" | paste -sd' ')"
+	expect_eq "valgrind: no memory errors" "ERROR SUMMARY: 0 errors" \
+	  "$(grep -o 'ERROR SUMMARY: [0-9]* errors' "$W/valgrind.log")"
 }
 
 # wait_lines FILE N: up to 10 s for N lines.

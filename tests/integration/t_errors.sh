@@ -124,11 +124,7 @@ print(json.dumps(d['netfilter']['decode']['anomalies']), d['netfilter']['tcp']['
 
 # Without CAP_NET_ADMIN binding fails with a clear message; rsyslogd runs on.
 rs_conf "input(type=\"imnflog\" group=\"24\")"
-rm -f "$W/internal"
-setpriv --bounding-set=-net_admin --inh-caps=-net_admin rsyslogd -n -f "$W/rs.conf" -i "$W/pid" -M "$MODDIR" > "$W/rs.stdout" 2>&1 &
-RS_PID=$!
-RS_PIDS="$RS_PID $RS_PIDS"
-for _ in $(seq 50); do grep -q "\] start$" "$W/internal" 2>/dev/null && break; sleep 0.1; done
+rs_start "${NO_NET_ADMIN[@]}"
 expect_eq "no CAP_NET_ADMIN: clear error" \
   "imnflog: cannot bind NFLOG group 24: permission denied; binding needs CAP_NET_ADMIN (run rsyslogd as root, or grant the capability); this input is not started" \
   "$(grep -m1 -o 'imnflog: cannot bind NFLOG group 24[^[]*started' "$W/internal")"

@@ -19,13 +19,7 @@ action(type=\"omfile\" file=\"$W/out.json\" template=\"jsonline\")
 input(type=\"imnflog\" group=\"1\" netns=\"${NSP}B\")
 input(type=\"imnflog\" group=\"2\" netns=\"${NSP}B\" schema=\"ulogd\" attach_conntrack=\"on\")
 "
-export RSYSLOG_DEBUG="Debug NoStdOut" RSYSLOG_DEBUGLOG="$W/debug.log"
-valgrind --leak-check=full --show-leak-kinds=definite,indirect --num-callers=30 \
-	--log-file="$W/valgrind.log" \
-	rsyslogd -n -f "$W/rs.conf" -i "$W/pid" -M "$MODDIR" > "$W/rs.stdout" 2>&1 &
-RS_PID=$!
-RS_PIDS=$RS_PID
-for _ in $(seq 300); do grep -q "\] start$" "$W/internal" 2>/dev/null && break; sleep 0.1; done
+rs_start "${UNDER_VALGRIND[@]}"
 scapy A "
 e = Ether(src='02:00:00:00:00:0a', dst='02:00:00:00:00:0b')
 for i in range(20):
@@ -36,13 +30,6 @@ sendp(e/IPv6(src='fd00:200::1', dst='fd00:200::2')/IPv6ExtHdrFragment(offset=0, 
 wait_lines "$W/out.json" 44
 ip -n "${NSP}B" link add tmp7 type veth peer name tmp8 # interfaces come and go meanwhile
 ip -n "${NSP}B" link del tmp7
-kill -TERM "$RS_PID"
-for _ in $(seq 600); do kill -0 "$RS_PID" 2>/dev/null || break; sleep 0.1; done
+rs_stop
 expect_eq "all 44 messages written" 44 "$(wc -l < "$W/out.json")"
-expect_eq "input thread ended cooperatively on SIGTERM" 1 \
-  "$(grep -c "non-cancel input thread termination succeeded for thread imnflog" "$W/debug.log")"
-expect_eq "valgrind: nothing definitely or indirectly lost" \
-  "definitely lost: 0 bytes in 0 blocks indirectly lost: 0 bytes in 0 blocks" \
-  "$(grep -o -E '(definitely|indirectly) lost: [0-9,]+ bytes in [0-9,]+ blocks' "$W/valgrind.log" | paste -sd' ')"
-expect_eq "valgrind: no memory errors" "ERROR SUMMARY: 0 errors" \
-  "$(grep -o 'ERROR SUMMARY: [0-9]* errors' "$W/valgrind.log")"
+valgrind_checks imnflog

@@ -55,6 +55,12 @@ for o in sorted(ours, key=key):
     # events carry no kernel start, so each program stamps its own receive
     # time; DESTROY uses the kernel's start and stop in both
     o["timestamp"] = o["timestamp"].removesuffix("+0000")
+    # "timestamp" is each program's receive time, in whole seconds: the two
+    # may fall on either side of a second boundary
+    import datetime
+    a, b = (datetime.datetime.fromisoformat(x) for x in (o["timestamp"], t["timestamp"]))
+    if abs((a - b).total_seconds()) <= 1:
+        o["timestamp"] = t["timestamp"]
     if o["ct.event"] == 1:
         for k in ("flow.start.sec", "flow.start.usec"):
             o[k] = t.get(k)

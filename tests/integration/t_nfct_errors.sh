@@ -69,11 +69,7 @@ expect_eq "reliable: every DESTROY delivered through a 256k buffer" "5000 0" \
 
 # Without CAP_NET_ADMIN the subscription fails with a clear message.
 rs_conf "input(type=\"imnfct\")"
-rm -f "$W/internal"
-setpriv --bounding-set=-net_admin --inh-caps=-net_admin rsyslogd -n -f "$W/rs.conf" -i "$W/pid" -M "$MODDIR" > "$W/rs.stdout" 2>&1 &
-RS_PID=$!
-RS_PIDS="$RS_PID $RS_PIDS"
-for _ in $(seq 50); do grep -q "\] start$" "$W/internal" 2>/dev/null && break; sleep 0.1; done
+rs_start "${NO_NET_ADMIN[@]}"
 expect_eq "no CAP_NET_ADMIN: clear error" \
   "imnfct: cannot subscribe to conntrack events (needs CAP_NET_ADMIN: run rsyslogd as root): Operation not permitted; this input is not started" \
   "$(grep -m1 -o 'imnfct: cannot subscribe[^[]*started' "$W/internal")"

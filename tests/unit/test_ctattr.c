@@ -6,34 +6,9 @@
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
+#include "ct-build.h"
 #include "ctattr.h"
 #include "unit.h"
-
-static void put_tuple(struct nlmsghdr *nlh, int type, uint32_t s, uint32_t d, uint8_t proto,
-		      uint16_t sp, uint16_t dp)
-{
-	struct nlattr *t = mnl_attr_nest_start(nlh, type), *n;
-
-	n = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
-	mnl_attr_put_u32(nlh, CTA_IP_V4_SRC, htonl(s));
-	mnl_attr_put_u32(nlh, CTA_IP_V4_DST, htonl(d));
-	mnl_attr_nest_end(nlh, n);
-	n = mnl_attr_nest_start(nlh, CTA_TUPLE_PROTO);
-	mnl_attr_put_u8(nlh, CTA_PROTO_NUM, proto);
-	mnl_attr_put_u16(nlh, CTA_PROTO_SRC_PORT, htons(sp));
-	mnl_attr_put_u16(nlh, CTA_PROTO_DST_PORT, htons(dp));
-	mnl_attr_nest_end(nlh, n);
-	mnl_attr_nest_end(nlh, t);
-}
-
-static void put_counters(struct nlmsghdr *nlh, int type, uint64_t p, uint64_t b)
-{
-	struct nlattr *n = mnl_attr_nest_start(nlh, type);
-
-	mnl_attr_put_u64(nlh, CTA_COUNTERS_PACKETS, htobe64(p));
-	mnl_attr_put_u64(nlh, CTA_COUNTERS_BYTES, htobe64(b));
-	mnl_attr_nest_end(nlh, n);
-}
 
 static void test_full_entry(void)
 {

@@ -10,36 +10,12 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
+#include "ct-build.h"
 #include "nfct-event.h"
 #include "nfct-fields.h"
 #include "nfct-sock.h"
 #include "nfct-table.h"
 #include "unit.h"
-
-static void tuple(struct nlmsghdr *nlh, int type, uint32_t s, uint32_t d, uint16_t sp, uint16_t dp)
-{
-	struct nlattr *t = mnl_attr_nest_start(nlh, type), *n;
-
-	n = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
-	mnl_attr_put_u32(nlh, CTA_IP_V4_SRC, htonl(s));
-	mnl_attr_put_u32(nlh, CTA_IP_V4_DST, htonl(d));
-	mnl_attr_nest_end(nlh, n);
-	n = mnl_attr_nest_start(nlh, CTA_TUPLE_PROTO);
-	mnl_attr_put_u8(nlh, CTA_PROTO_NUM, 17);
-	mnl_attr_put_u16(nlh, CTA_PROTO_SRC_PORT, htons(sp));
-	mnl_attr_put_u16(nlh, CTA_PROTO_DST_PORT, htons(dp));
-	mnl_attr_nest_end(nlh, n);
-	mnl_attr_nest_end(nlh, t);
-}
-
-static void counters(struct nlmsghdr *nlh, int type, uint64_t p, uint64_t b)
-{
-	struct nlattr *n = mnl_attr_nest_start(nlh, type);
-
-	mnl_attr_put_u64(nlh, CTA_COUNTERS_PACKETS, htobe64(p));
-	mnl_attr_put_u64(nlh, CTA_COUNTERS_BYTES, htobe64(b));
-	mnl_attr_nest_end(nlh, n);
-}
 
 /* DESTROY of a masqueraded UDP flow 192.168.1.2:5000 -> 198.51.100.7:53,
  * translated to 203.0.113.1:61000, 3 s long per the kernel timestamps. */
@@ -52,13 +28,13 @@ static struct nlmsghdr *snat_destroy(char *buf)
 	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_DELETE;
 	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
 	nfg->nfgen_family = AF_INET;
-	tuple(nlh, CTA_TUPLE_ORIG, 0xc0a80102, 0xc6336407, 5000, 53);
-	tuple(nlh, CTA_TUPLE_REPLY, 0xc6336407, 0xcb007101, 53, 61000);
+	put_tuple(nlh, CTA_TUPLE_ORIG, 0xc0a80102, 0xc6336407, 17, 5000, 53);
+	put_tuple(nlh, CTA_TUPLE_REPLY, 0xc6336407, 0xcb007101, 17, 53, 61000);
 	mnl_attr_put_u32(nlh, CTA_STATUS, htonl((1u << 4) | (1u << 3) | (1u << 1)));
 	mnl_attr_put_u32(nlh, CTA_ID, htonl(77));
 	mnl_attr_put_u32(nlh, CTA_MARK, htonl(0));
-	counters(nlh, CTA_COUNTERS_ORIG, 2, 120);
-	counters(nlh, CTA_COUNTERS_REPLY, 1, 80);
+	put_counters(nlh, CTA_COUNTERS_ORIG, 2, 120);
+	put_counters(nlh, CTA_COUNTERS_REPLY, 1, 80);
 	n = mnl_attr_nest_start(nlh, CTA_TIMESTAMP);
 	mnl_attr_put_u64(nlh, CTA_TIMESTAMP_START, htobe64(1700000000000000000ULL));
 	mnl_attr_put_u64(nlh, CTA_TIMESTAMP_STOP, htobe64(1700000003250000000ULL));
