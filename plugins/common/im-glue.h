@@ -7,6 +7,7 @@
 
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 
 struct im_msgspec {
 	const struct timeval *tv; /* message time */
@@ -36,6 +37,28 @@ static inline rsRetVal im_parse_choice(const char *module, const char *param, co
 		}
 	parser_errmsg("%s: %s=\"%s\" is not valid", module, param, w);
 	return RS_RET_PARAM_ERROR;
+}
+
+/* The words of an array parameter: ["new","destroy"], "new,destroy" and
+ * "new, destroy" alike. Calls fn for each word and stops at its first
+ * error. */
+static inline rsRetVal im_array_words(struct cnfarray *ar, rsRetVal (*fn)(void *ctx, const char *w),
+				      void *ctx)
+{
+	for (int i = 0; i < ar->nmemb; i++) {
+		char *s = es_str2cstr(ar->arr[i], NULL), *save = NULL;
+		rsRetVal r = RS_RET_OK;
+
+		if (s == NULL)
+			return RS_RET_OUT_OF_MEMORY;
+		for (char *w = strtok_r(s, ", \t", &save); w && r == RS_RET_OK;
+		     w = strtok_r(NULL, ", \t", &save))
+			r = fn(ctx, w);
+		free(s);
+		if (r != RS_RET_OK)
+			return r;
+	}
+	return RS_RET_OK;
 }
 
 static inline rsRetVal im_add_counter(statsobj_t *stats, const char *name, intctr_t *ctr)
@@ -76,6 +99,35 @@ finalize_it:
 	if (pMsg)
 		msgDestruct(&pMsg);
 	RETiRet;
+}
+
+/* Rate limiting without rsyslog's repeated-message reduction: a packet or
+ * flow record is never "the same message again", and ratelimitAddMsg()
+ * would fold identical ones into "message repeated N times" under
+ * $RepeatedMsgReduction. Returns false when the message must be dropped. */
+static inline bool im_within_ratelimit(ratelimit_t *rl, bool limited, const char *name)
+{
+	return !limited || ratelimitMsgCount(rl, time(NULL), name) == RS_RET_OK;
+}
+
+/* Hands the batch to rsyslog's queue. eFLOWCTL_NO_DELAY spares the reader
+ * the queue's delay marks, but a full queue still holds each message up to
+ * queue.timeoutEnqueue (main queue: 2000 ms) and then discards it
+ * (runtime/queue.c doEnqSingleObj; counted there as discarded.full).
+ * Returns how long that held the reader, in ms, when it did (10 ms or
+ * more: a normal hand-over takes microseconds), else 0. */
+static inline uint64_t im_submit(multi_submit_t *ms)
+{
+	struct timespec a, b;
+	int64_t ms_waited;
+
+	if (ms->nElem == 0)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	multiSubmitFlush(ms);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	ms_waited = ((int64_t)(b.tv_sec - a.tv_sec) * 1000000000 + (b.tv_nsec - a.tv_nsec)) / 1000000;
+	return ms_waited >= 10 ? (uint64_t)ms_waited : 0;
 }
 
 #endif

@@ -9,6 +9,7 @@
 
 #include <json.h>
 
+#include "nftime.h"
 #include "strbuf.h"
 
 bool je_init(struct jemit *e, const struct field_desc *fields, enum nf_schema schema)
@@ -129,13 +130,13 @@ void je_mac(struct jemit *e, int f, const uint8_t *p, size_t n)
 
 void je_hex(struct jemit *e, int f, const uint8_t *p, size_t n)
 {
-	if (n > 64)
-		n = 64;
 	char buf[2 * 64 + 1];
 	struct strbuf sb;
 
 	if (!je_wanted(e, f))
 		return;
+	if (n > 64)
+		n = 64;
 	sb_init(&sb, buf, sizeof(buf));
 	sb_hex(&sb, p, n, 0, false);
 	put(e, f, json_object_new_string(buf));
@@ -158,32 +159,37 @@ struct second {
 	char zone[8];
 };
 
-static void format_second(struct second *c, time_t t, bool utc)
+static bool format_second(struct second *c, time_t t, bool utc)
 {
 	struct tm tm;
 	long off;
 
+	/* beyond year 9999 the fixed-width format breaks; gmtime_r fails
+	 * for years that do not fit an int */
+	if (t < 0 || t > NF_TIME_MAX || (utc ? gmtime_r(&t, &tm) : localtime_r(&t, &tm)) == NULL)
+		return false;
+	if (strftime(c->date, sizeof(c->date), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+		return false;
 	c->sec = t;
-	if (utc)
-		gmtime_r(&t, &tm);
-	else
-		localtime_r(&t, &tm);
-	strftime(c->date, sizeof(c->date), "%Y-%m-%dT%H:%M:%S", &tm);
 	off = tm.tm_gmtoff / 60;
 	snprintf(c->zone, sizeof(c->zone), "%c%02ld%02ld", off < 0 ? '-' : '+',
 		 (off < 0 ? -off : off) / 60 % 100, (off < 0 ? -off : off) % 60);
+	return true;
 }
 
-/* ulogd2 JSON: local time, microseconds, numeric UTC offset; ECS: UTC "Z". */
+/* ulogd2 JSON: local time, microseconds, numeric UTC offset; ECS: UTC "Z".
+ * A time that cannot be written so is left out. */
 void je_timestamp(struct jemit *e, int f, const struct timeval *tv, bool usec)
 {
 	static __thread struct second cache[2] = {{-1, "", ""}, {-1, "", ""}};
 	bool utc = e->schema == NF_SCHEMA_ECS;
 	struct second *c = &cache[utc];
-	char buf[40];
+	char buf[48];
 
-	if (c->sec != tv->tv_sec)
-		format_second(c, tv->tv_sec, utc);
+	if (tv->tv_usec < 0 || tv->tv_usec >= 1000000)
+		return;
+	if (c->sec != tv->tv_sec && !format_second(c, tv->tv_sec, utc))
+		return;
 	if (usec)
 		snprintf(buf, sizeof(buf), "%s.%06ld%s", c->date, (long)tv->tv_usec,
 			 utc ? "Z" : c->zone);

@@ -1,6 +1,7 @@
 /* Walk a stream of netlink attributes. Unlike mnl_attr_parse(), report a
  * cut or malformed tail instead of stopping silently: returns false when
- * bytes were left that do not form an attribute. */
+ * bytes were left that do not form an attribute. Callbacks validate each
+ * attribute they use (mnl_attr_validate) and skip unknown types. */
 #ifndef NLWALK_H
 #define NLWALK_H
 
@@ -20,6 +21,12 @@ static inline bool nl_walk(const void *p, size_t len, mnl_attr_cb_t cb, void *da
 		a = mnl_attr_next(a);
 	}
 	return left <= 0;
+}
+
+/* The attributes nested in a (validated as MNL_TYPE_NESTED by the caller). */
+static inline bool nl_walk_nested(const struct nlattr *a, mnl_attr_cb_t cb, void *data)
+{
+	return nl_walk(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a), cb, data);
 }
 
 #endif

@@ -48,22 +48,29 @@ void sb_puts(struct strbuf *sb, const char *s)
 	sb->buf[sb->len] = '\0';
 }
 
+/* One character; a full buffer keeps what fitted, as vsnprintf does. */
+static void sb_putc(struct strbuf *sb, char c)
+{
+	if (sb->full)
+		return;
+	if (sb->size - sb->len < 2) { /* the character and the NUL */
+		sb->full = true;
+		return;
+	}
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
+}
+
 void sb_hex(struct strbuf *sb, const unsigned char *p, size_t n, char sep, bool upper)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 
 	for (size_t i = 0; i < n && !sb->full; i++) {
-		if (sb->size - sb->len < 4) { /* room for sep, two digits and NUL */
-			sb->full = true;
-			break;
-		}
 		if (sep && i)
-			sb->buf[sb->len++] = sep;
-		sb->buf[sb->len++] = digits[p[i] >> 4];
-		sb->buf[sb->len++] = digits[p[i] & 15];
+			sb_putc(sb, sep);
+		sb_putc(sb, digits[p[i] >> 4]);
+		sb_putc(sb, digits[p[i] & 15]);
 	}
-	if (sb->size)
-		sb->buf[sb->len] = '\0';
 }
 
 void sb_ipv4(struct strbuf *sb, const unsigned char a[4])
