@@ -2,9 +2,14 @@
  *
  * One input thread serves every input() of the module: it polls all group
  * sockets (and the rtnetlink sockets that keep interface names current),
- * drains each readable socket without blocking, and hands one message per
- * packet to rsyslog's queues in batches. Decoding and formatting live in
- * plain C files; this file is only the rsyslog glue.
+ * reads each readable socket without blocking, at most DRAIN_MAX datagrams
+ * a round so one flooded group cannot starve the others or the shutdown
+ * flag, and hands one message per packet to rsyslog's queues in batches.
+ * Decoding and formatting live in plain C files; this file is only the
+ * rsyslog glue.
+ *
+ * Concurrency: all runtime state belongs to the input thread; rsyslog's
+ * main thread touches it only before runInput starts and after it ends.
  */
 #include "rsyslog-abi.h"
 
@@ -38,6 +43,7 @@
 
 #include "ifcache.h"
 #include "netns.h"
+#include "nlmsg.h"
 #include "nflog-fields.h"
 #include "nflog-record.h"
 #include "nflog-sock.h"
@@ -59,6 +65,7 @@ DEFobjCurrIf(statsobj)
 #define READ_BUF_SIZE  (256 * 1024) /* > the kernel's largest NFLOG batch (128 KiB) */
 #define POLL_MS	       250	    /* well below inputs.timeout.shutdown (1 s) */
 #define BATCH_MAX      256
+#define DRAIN_MAX      64 /* datagrams per socket per round: fairness, shutdown */
 
 struct instanceConf_s {
 	/* configuration */
@@ -72,6 +79,7 @@ struct instanceConf_s {
 	struct nflog_cfg cfg;
 	unsigned textflags;
 	int rl_interval, rl_burst;
+	char rl_name[16];
 	/* runtime */
 	bool active;
 	struct nflog_sock sock;
@@ -89,6 +97,10 @@ struct instanceConf_s {
 	STATSCOUNTER_DEF(ctrSeqGaps, mutCtrSeqGaps)
 	STATSCOUNTER_DEF(ctrRateLimited, mutCtrRateLimited)
 	STATSCOUNTER_DEF(ctrNlErrors, mutCtrNlErrors)
+	STATSCOUNTER_DEF(ctrForeign, mutCtrForeign)
+	STATSCOUNTER_DEF(ctrBlockedMs, mutCtrBlockedMs)
+	struct nl_rx_drops drops; /* of the group socket */
+	uint64_t foreign_seen, truncated_seen; /* what the counters hold already */
 	struct instanceConf_s *next;
 };
 
@@ -118,6 +130,7 @@ static struct cnfparamdescr inppdescr[] = {
 	{"rcvbuf", eCmdHdlrSize, 0},
 	{"seq", eCmdHdlrGetWord, 0},
 	{"attach_conntrack", eCmdHdlrBinary, 0},
+	{"label", eCmdHdlrNonNegInt, 0},
 	{"netns", eCmdHdlrString, 0},
 	{"text.flags", eCmdHdlrArray, 0},
 	{"ratelimit.interval", eCmdHdlrNonNegInt, 0},
@@ -139,7 +152,7 @@ static void std_checkRuleset_genErrMsg(__attribute__((unused)) modConfData_t *mo
 }
 
 /* text.flags: the LOG rule's "flags" whose kernel line msg reproduces. */
-static rsRetVal parse_textflags(instanceConf_t *inst, struct cnfarray *ar)
+static rsRetVal add_textflag(void *ctx, const char *w)
 {
 	static const struct {
 		const char *name;
@@ -150,25 +163,17 @@ static rsRetVal parse_textflags(instanceConf_t *inst, struct cnfarray *ar)
 		     {"uid", NFT_UID},
 		     {"macdecode", NFT_MACDECODE},
 		     {"all", NFT_TCPSEQ | NFT_TCPOPT | NFT_IPOPT | NFT_UID | NFT_MACDECODE}};
+	instanceConf_t *inst = ctx;
 
-	for (int i = 0; i < ar->nmemb; i++) {
-		char *w = es_str2cstr(ar->arr[i], NULL);
-		size_t k;
-
-		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
-			if (w && strcmp(w, names[k].name) == 0)
-				break;
-		if (k == sizeof(names) / sizeof(names[0])) {
-			parser_errmsg("imnflog: text.flags value '%s' unknown; use tcpseq, tcpopt, "
-				      "ipopt, uid, macdecode or all",
-				      w ? w : "");
-			free(w);
-			return RS_RET_PARAM_ERROR;
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		if (strcmp(w, names[k].name) == 0) {
+			inst->textflags |= names[k].bit;
+			return RS_RET_OK;
 		}
-		inst->textflags |= names[k].bit;
-		free(w);
-	}
-	return RS_RET_OK;
+	parser_errmsg("imnflog: text.flags value '%s' unknown; use tcpseq, tcpopt, ipopt, uid, "
+		      "macdecode or all",
+		      w);
+	return RS_RET_PARAM_ERROR;
 }
 
 static void inst_defaults(instanceConf_t *inst)
@@ -238,10 +243,17 @@ static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfpa
 	} else if (!strcmp(name, "attach_conntrack")) {
 		if (v->val.d.n)
 			inst->cfg.flags |= NFULNL_CFG_F_CONNTRACK;
+	} else if (!strcmp(name, "label")) {
+		if (v->val.d.n > 255) {
+			parser_errmsg("imnflog: label %lld out of range 0..255", v->val.d.n);
+			ABORT_FINALIZE(RS_RET_PARAM_ERROR);
+		}
+		inst->opts.has_label = true;
+		inst->opts.label = (uint8_t)v->val.d.n;
 	} else if (!strcmp(name, "netns")) {
 		inst->netns = im_estr_dup(v);
 	} else if (!strcmp(name, "text.flags")) {
-		CHKiRet(parse_textflags(inst, v->val.d.ar));
+		CHKiRet(im_array_words(v->val.d.ar, add_textflag, inst));
 	} else if (!strcmp(name, "ratelimit.interval")) {
 		inst->rl_interval = (int)v->val.d.n;
 	} else if (!strcmp(name, "ratelimit.burst")) {
@@ -427,6 +439,10 @@ static rsRetVal setup_stats(instanceConf_t *inst)
 	CHKiRet(im_add_counter(inst->stats, "ratelimit.discarded", &inst->ctrRateLimited));
 	STATSCOUNTER_INIT(inst->ctrNlErrors, inst->mutCtrNlErrors);
 	CHKiRet(im_add_counter(inst->stats, "netlink.errors", &inst->ctrNlErrors));
+	STATSCOUNTER_INIT(inst->ctrForeign, inst->mutCtrForeign);
+	CHKiRet(im_add_counter(inst->stats, "netlink.foreign", &inst->ctrForeign));
+	STATSCOUNTER_INIT(inst->ctrBlockedMs, inst->mutCtrBlockedMs);
+	CHKiRet(im_add_counter(inst->stats, "submit.blocked.ms", &inst->ctrBlockedMs));
 	CHKiRet(statsobj.ConstructFinalize(inst->stats));
 finalize_it:
 	RETiRet;
@@ -440,6 +456,7 @@ BEGINactivateCnf
 		if (!inst->active)
 			continue;
 		snprintf(name, sizeof(name), "group %d", inst->group);
+		snprintf(inst->rl_name, sizeof(inst->rl_name), "imnflog");
 		CHKiRet(ratelimitNew(&inst->ratelimiter, "imnflog", name));
 		ratelimitSetLinuxLike(inst->ratelimiter, (unsigned)inst->rl_interval,
 				      (unsigned)inst->rl_burst);
@@ -487,6 +504,15 @@ static void track_seq(instanceConf_t *inst, const struct nflog_meta *m)
 	inst->last_seq = m->seq;
 }
 
+static void submit(instanceConf_t *inst)
+{
+	uint64_t waited = im_submit(&inst->multisub);
+
+	if (waited) {
+		STATSCOUNTER_ADD(inst->ctrBlockedMs, inst->mutCtrBlockedMs, waited);
+	}
+}
+
 static rsRetVal build_msg(instanceConf_t *inst, struct nflog_work *w, smsg_t **ppMsg)
 {
 	char text[NFLOG_TEXT_MAX];
@@ -509,73 +535,94 @@ static void handle_packet(instanceConf_t *inst, const struct nlmsghdr *nlh,
 {
 	struct nflog_work w;
 	smsg_t *pMsg;
-	rsRetVal ret;
 
 	if (nflog_prepare(&w, nlh, &inst->ifc, now) < 0) {
 		STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
 		return;
 	}
 	STATSCOUNTER_INC(inst->ctrReceived, inst->mutCtrReceived);
-	if (w.decode_error)
+	if (w.decode_error) {
 		STATSCOUNTER_INC(inst->ctrDecodeErrors, inst->mutCtrDecodeErrors);
+	}
 	track_seq(inst, &w.meta);
+	if (!im_within_ratelimit(inst->ratelimiter, inst->rl_interval > 0, inst->rl_name)) {
+		STATSCOUNTER_INC(inst->ctrRateLimited, inst->mutCtrRateLimited);
+		return;
+	}
 	if (build_msg(inst, &w, &pMsg) != RS_RET_OK) {
 		STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
 		return;
 	}
-	ret = ratelimitAddMsg(inst->ratelimiter, &inst->multisub, pMsg);
-	/* STATSCOUNTER_* expand to an if statement: keep them braced */
-	if (ret == RS_RET_DISCARDMSG) {
-		STATSCOUNTER_INC(inst->ctrRateLimited, inst->mutCtrRateLimited);
-	} else if (ret == RS_RET_OK) {
-		STATSCOUNTER_INC(inst->ctrSubmitted, inst->mutCtrSubmitted);
-	}
+	inst->multisub.ppMsgs[inst->multisub.nElem++] = pMsg;
+	STATSCOUNTER_INC(inst->ctrSubmitted, inst->mutCtrSubmitted);
+	if (inst->multisub.nElem == inst->multisub.maxElem)
+		submit(inst);
 }
 
-/* One datagram may hold a batch of packet messages (qthreshold) closed by
+struct datagram {
+	instanceConf_t *inst;
+	struct timeval now;
+};
+
+/* A datagram may hold a batch of packet messages (qthreshold) closed by
  * NLMSG_DONE; anything else is counted and skipped. */
-static void handle_datagram(instanceConf_t *inst, size_t n, const struct timeval *now)
+static void datagram_msg(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlmsghdr *nlh = (const struct nlmsghdr *)readbuf;
-	int len = (int)n;
+	struct datagram *d = data;
 
-	while (mnl_nlmsg_ok(nlh, len)) {
-		if (nlh->nlmsg_type == NLMSG_ERROR) {
-			STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
-		} else if (nlh->nlmsg_type != NLMSG_DONE && nlh->nlmsg_type != NLMSG_NOOP) {
-			handle_packet(inst, nlh, now);
-		}
-		nlh = mnl_nlmsg_next(nlh, &len);
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		STATSCOUNTER_INC(d->inst->ctrNlErrors, d->inst->mutCtrNlErrors);
+	} else if (nlh->nlmsg_type != NLMSG_DONE && nlh->nlmsg_type != NLMSG_NOOP) {
+		handle_packet(d->inst, nlh, &d->now);
 	}
-	if (len != 0)
-		STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
 }
 
-/* Drain the socket until it would block, so a burst never waits on poll. */
+/* What nl_recv dropped on the group and interface sockets since the last
+ * look, into the counters. */
+static void count_drops(instanceConf_t *inst)
+{
+	uint64_t foreign = inst->drops.foreign + inst->ifc.drops.foreign;
+	uint64_t truncated = inst->drops.truncated + inst->ifc.drops.truncated;
+
+	if (foreign != inst->foreign_seen) {
+		STATSCOUNTER_ADD(inst->ctrForeign, inst->mutCtrForeign,
+				 foreign - inst->foreign_seen);
+	}
+	if (truncated != inst->truncated_seen) {
+		STATSCOUNTER_ADD(inst->ctrNlErrors, inst->mutCtrNlErrors,
+				 truncated - inst->truncated_seen);
+	}
+	inst->foreign_seen = foreign;
+	inst->truncated_seen = truncated;
+}
+
+/* Read what the socket holds, DRAIN_MAX datagrams at most: a burst that
+ * is left waits for the next round, after every other socket had its turn. */
 static void drain(instanceConf_t *inst)
 {
 	int fd = nflog_sock_fd(&inst->sock);
-	struct timeval now;
+	struct datagram d = {inst, {0, 0}};
 	ssize_t n;
 
-	for (;;) {
-		n = recv(fd, readbuf, READ_BUF_SIZE, MSG_DONTWAIT);
+	for (int i = 0; i < DRAIN_MAX; i++) {
+		n = nl_recv(fd, readbuf, READ_BUF_SIZE, MSG_DONTWAIT, &inst->drops);
 		if (n < 0) {
 			if (errno == ENOBUFS) {
 				/* the kernel dropped packets: count, keep reading */
 				STATSCOUNTER_INC(inst->ctrKernelDrops, inst->mutCtrKernelDrops);
 				continue;
 			}
-			if (errno != EAGAIN && errno != EINTR)
+			if (errno != EAGAIN && errno != EINTR) {
 				STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
+			}
 			break;
 		}
-		gettimeofday(&now, NULL);
-		handle_datagram(inst, (size_t)n, &now);
-		if (inst->multisub.nElem >= BATCH_MAX / 2)
-			multiSubmitFlush(&inst->multisub);
+		gettimeofday(&d.now, NULL);
+		if (!nl_datagram_walk(readbuf, (size_t)n, datagram_msg, &d)) {
+			STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
+		}
 	}
-	multiSubmitFlush(&inst->multisub);
+	submit(inst);
 }
 
 static int build_pollset(struct pollfd *pfd, instanceConf_t **owner, int max)
@@ -606,9 +653,11 @@ BEGINrunInput
 		for (int i = 1; i < n; i += 2)
 			if (pfd[i].revents)
 				ifcache_process(&owner[i]->ifc);
-		for (int i = 0; i < n; i += 2)
+		for (int i = 0; i < n; i += 2) {
 			if (pfd[i].revents)
 				drain(owner[i]);
+			count_drops(owner[i]);
+		}
 	}
 ENDrunInput
 

@@ -27,7 +27,6 @@ enum nfd_layer {
 	NFD_LAYER_DCCP,
 	NFD_LAYER_GRE,
 	NFD_LAYER_IPSEC,
-	NFD_LAYER_INNER,
 };
 
 /* Invalid header fields, as bits: several can occur in one packet. */
@@ -87,7 +86,7 @@ enum {
 
 #define NFD_MAX_OPTLEN 40 /* IPv4 and TCP options are at most 40 bytes */
 #define NFD_MAX_VLAN   2  /* 802.1ad QinQ: outer S-tag plus C-tag */
-#define NFD_MAX_EXTHDR 8  /* cap on the IPv6 extension-header walk */
+#define NFD_MAX_EXTHDR 16 /* cap on the IPv6 extension-header walk */
 
 struct nfd_tcp {
 	uint16_t sport, dport, window, csum, urgp;
@@ -141,14 +140,27 @@ struct nfd_ipv4 { /* RFC 791 */
 	uint8_t opt[NFD_MAX_OPTLEN];
 };
 
-/* How the kernel's IPv6 extension-header walk ended (nf_log_syslog.c
- * dump_ipv6_packet); some endings return before PROTO=, UID= and MARK=. */
+/* How the IPv6 extension-header walk ended. It follows the kernel's
+ * (nf_log_syslog.c dump_ipv6_packet without the IPOPT flag, which walks
+ * furthest); some endings return before PROTO=, UID= and MARK=. */
 enum nfd_v6walk {
-	NFD_V6WALK_L4 = 0,
-	NFD_V6WALK_ESP,
-	NFD_V6WALK_TRUNC,
-	NFD_V6WALK_FRAG_TRUNC,
-	NFD_V6WALK_OPT_AFTER_FRAG,
+	NFD_V6WALK_L4 = 0,	     /* an upper-layer header follows */
+	NFD_V6WALK_ESP,		     /* ESP: nothing after it is readable */
+	NFD_V6WALK_TRUNC,	     /* the next header's first two bytes were not captured */
+	NFD_V6WALK_FRAG_TRUNC,	     /* the last fragment header was cut */
+	NFD_V6WALK_OPT_AFTER_FRAG,   /* an options header inside a non-first fragment */
+	NFD_V6WALK_LIMIT,	     /* more than NFD_MAX_EXTHDR headers */
+};
+
+/* One extension header as walked (RFC 8200 section 4; AH RFC 4302, ESP
+ * RFC 4303). */
+struct nfd_v6ext {
+	uint8_t type;	/* its protocol number: 0, 43, 44, 50, 51 or 60 */
+	bool cut;	/* its fixed part (fragment 8, AH 12, ESP 8 bytes) not captured */
+	bool in_frag;	/* it follows a fragment header with a non-zero offset */
+	uint16_t frag;	/* fragment header: offset and M flag as on the wire */
+	uint32_t id;	/* fragment identification, or the AH/ESP SPI */
+	uint32_t avail; /* captured bytes from its start */
 };
 
 struct nfd_ipv6 { /* RFC 8200 */
@@ -157,9 +169,9 @@ struct nfd_ipv6 { /* RFC 8200 */
 	uint16_t payloadlen;
 	uint8_t saddr[16], daddr[16];
 	uint8_t nexthdrs; /* extension headers walked */
-	uint8_t exthdr[NFD_MAX_EXTHDR];
-	bool has_frag, frag_more;
-	uint16_t fragoff; /* in bytes */
+	struct nfd_v6ext ext[NFD_MAX_EXTHDR];
+	bool has_frag, frag_more; /* of the last fragment header */
+	uint16_t fragoff;	  /* in bytes */
 	uint32_t fragid;
 	enum nfd_v6walk walk;
 };
@@ -186,6 +198,13 @@ struct nfd_l3 {
 	bool fragment;	 /* a non-first fragment: no L4 header in it */
 	bool first_frag; /* offset 0 with more fragments: L4 lengths cover them all */
 	size_t l4_avail; /* captured bytes at the L4 offset */
+	/* bytes the IP header says follow the L4 offset; NFD_LEN_UNKNOWN for
+	 * a jumbogram or a total length shorter than the header */
+	size_t l4_declared;
+	/* ports of TCP, UDP, UDP-Lite, SCTP or DCCP: the first four bytes,
+	 * also when the rest of the header was not captured */
+	bool has_ports;
+	uint16_t sport, dport;
 	enum nfd_l4kind l4;
 	union {
 		struct nfd_tcp tcp;
@@ -197,15 +216,22 @@ struct nfd_l3 {
 	};
 };
 
+#define NFD_LEN_UNKNOWN ((size_t)-1)
+
 struct nfd_packet {
 	uint16_t ethertype; /* after VLAN tags */
 	uint8_t nvlan;
 	uint16_t vlan_tpid[NFD_MAX_VLAN], vlan_tci[NFD_MAX_VLAN];
 	struct nfd_l3 l3;
-	bool has_inner; /* ICMP error: the quoted packet, decoded once */
-	struct nfd_l3 inner;
 	enum nfd_layer truncated; /* first layer that ran out of bytes */
 	unsigned anomalies;	  /* enum nfd_anomaly bits */
+	/* ICMP error: the quoted packet, decoded once. RFC 792 quotes only
+	 * the IP header and 8 bytes, so its truncation is routine and kept
+	 * apart from the packet's own. */
+	bool has_inner;
+	struct nfd_l3 inner;
+	enum nfd_layer inner_truncated;
+	unsigned inner_anomalies;
 };
 
 /* NFPROTO_* values (linux/netfilter.h) used to pick the first decoder. */
@@ -221,7 +247,8 @@ enum {
 /* Decode a payload that starts at the network header. family is the
  * NFPROTO_* of the logging hook, ethertype the skb protocol (NFLOG
  * hw_protocol); the bridge and netdev families dispatch on it. Returns true
- * when the packet was decoded to the end without truncation or anomaly. */
+ * when the packet itself (not a quoted inner packet) was decoded to the end
+ * without truncation or anomaly. */
 bool nfd_decode(struct nfd_packet *pkt, uint8_t family, uint16_t ethertype, const uint8_t *buf,
 		size_t caplen);
 

@@ -83,13 +83,20 @@ static void emit_meta(struct jemit *e, const struct nflog_record *r, const struc
 		je_int(e, NFF_OOB_UID, m->uid);
 	if (m->has & NFM_GID)
 		je_int(e, NFF_OOB_GID, m->gid);
+	/* ulogd2's raw.label is always there (numeric_label, default 0);
+	 * its JSON boolean_label turns it into "action" */
+	if (o->has_label || (e->schema == NF_SCHEMA_ULOGD && !o->verdict))
+		je_int(e, NFF_RAW_LABEL, o->label);
 	if (o->verdict)
 		je_str(e, NFF_ACTION,
 		       e->schema == NF_SCHEMA_ECS
 			       ? o->verdict
 			       : (verdict_allows(o->verdict) ? "allowed" : "blocked"));
+	/* ulogd2's HWHDR: ARPHRD_VOID when only the source address came */
 	if (m->has & NFM_HWHEADER)
 		je_int(e, NFF_RAW_TYPE, m->hwtype);
+	else if (m->has & NFM_HWADDR)
+		je_int(e, NFF_RAW_TYPE, 0xffff);
 	if (m->has & NFM_HWADDR)
 		je_int(e, NFF_RAW_MAC_ADDRLEN, m->hwaddr_len);
 	je_int(e, NFF_GROUP, m->group);
@@ -180,6 +187,24 @@ static void emit_tcp(struct jemit *e, const struct nfd_tcp *t)
 	}
 }
 
+/* enum nfd_anomaly bits by name, in bit order */
+static void emit_anomalies(struct jemit *e, int f, unsigned bits)
+{
+	static const char *const names[] = {
+		"ipv4-version", "ipv4-ihl",	  "ipv4-totlen", "ipv4-option",
+		"ipv6-version", "ipv6-ext-limit", "tcp-doff",	 "tcp-option",
+		"udp-len",	"vlan-depth",	  "unknown-l3",
+	};
+	const char *list[sizeof(names) / sizeof(names[0])];
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (bits & (1u << i))
+			list[n++] = names[i];
+	if (n)
+		je_list(e, f, list, n);
+}
+
 static void emit_icmp(struct jemit *e, const struct nfd_icmp *ic)
 {
 	je_int(e, NFF_ICMP_TYPE, ic->type);
@@ -212,43 +237,28 @@ static void emit_icmpv6(struct jemit *e, const struct nfd_icmp *ic)
 	je_int(e, NFF_ICMPV6_CSUM, ic->csum);
 }
 
-static bool l4_ports(const struct nfd_l3 *l3, uint16_t *sport, uint16_t *dport)
-{
-	switch (l3->l4) {
-	case NFD_L4_TCP:
-		*sport = l3->tcp.sport;
-		*dport = l3->tcp.dport;
-		return true;
-	case NFD_L4_UDP:
-		*sport = l3->udp.sport;
-		*dport = l3->udp.dport;
-		return true;
-	case NFD_L4_SCTP:
-	case NFD_L4_DCCP:
-		*sport = l3->ports.sport;
-		*dport = l3->ports.dport;
-		return true;
-	default:
-		return false;
-	}
-}
-
 static void emit_inner(struct jemit *e, const struct nfd_packet *pkt)
 {
 	const struct nfd_l3 *in = &pkt->inner;
 	int alen = in->kind == NFD_L3_IPV4 ? 4 : 16;
-	uint16_t sp, dp;
 
-	if (!pkt->has_inner || !in->hdr_ok)
+	if (!pkt->has_inner)
 		return;
-	je_addr(e, NFF_INNER_SRC_IP, in->kind == NFD_L3_IPV4 ? in->v4.saddr : in->v6.saddr, alen);
-	je_addr(e, NFF_INNER_DST_IP, in->kind == NFD_L3_IPV4 ? in->v4.daddr : in->v6.daddr, alen);
-	if (in->has_l4proto)
-		je_int(e, NFF_INNER_PROTO, in->l4proto);
-	if (l4_ports(in, &sp, &dp)) {
-		je_int(e, NFF_INNER_SRC_PORT, sp);
-		je_int(e, NFF_INNER_DST_PORT, dp);
+	if (in->hdr_ok) {
+		je_addr(e, NFF_INNER_SRC_IP, in->kind == NFD_L3_IPV4 ? in->v4.saddr : in->v6.saddr,
+			alen);
+		je_addr(e, NFF_INNER_DST_IP, in->kind == NFD_L3_IPV4 ? in->v4.daddr : in->v6.daddr,
+			alen);
+		if (in->has_l4proto)
+			je_int(e, NFF_INNER_PROTO, in->l4proto);
+		if (in->has_ports) {
+			je_int(e, NFF_INNER_SRC_PORT, in->sport);
+			je_int(e, NFF_INNER_DST_PORT, in->dport);
+		}
 	}
+	if (pkt->inner_truncated != NFD_LAYER_NONE)
+		je_str(e, NFF_INNER_TRUNCATED, nfd_layer_name(pkt->inner_truncated));
+	emit_anomalies(e, NFF_INNER_ANOMALIES, pkt->inner_anomalies);
 }
 
 static void emit_l4(struct jemit *e, const struct nfd_packet *pkt)
@@ -296,6 +306,12 @@ static void emit_l4(struct jemit *e, const struct nfd_packet *pkt)
 		je_int(e, NFF_SCTP_CSUM, l3->ports.sctp_csum);
 		break;
 	default:
+		/* a transport header cut after its ports: ECS keeps them
+		 * (ulogd2's BASE decodes whole headers only) */
+		if (l3->has_ports && e->schema == NF_SCHEMA_ECS) {
+			je_int(e, NFF_SRC_PORT, l3->sport);
+			je_int(e, NFF_DEST_PORT, l3->dport);
+		}
 		break;
 	}
 }
@@ -333,10 +349,9 @@ static void emit_network(struct jemit *e, const struct nflog_record *r, const st
 		int alen = l3->kind == NFD_L3_IPV4 ? 4 : 16;
 		const uint8_t *s = alen == 4 ? l3->v4.saddr : l3->v6.saddr;
 		const uint8_t *d = alen == 4 ? l3->v4.daddr : l3->v6.daddr;
-		uint16_t sp = 0, dp = 0;
-		bool ports =
-			(l3->l4 == NFD_L4_TCP || l3->l4 == NFD_L4_UDP || l3->l4 == NFD_L4_SCTP) &&
-			l4_ports(l3, &sp, &dp);
+		uint16_t sp = l3->sport, dp = l3->dport;
+		bool ports = l3->has_ports && (l3->l4proto == 6 || l3->l4proto == 17 ||
+					       l3->l4proto == 132);
 
 		if (l3->l4 == NFD_L4_ICMP || l3->l4 == NFD_L4_ICMPV6) {
 			ports = true;
@@ -381,22 +396,25 @@ static void emit_addrs(struct jemit *e, const struct nfd_l3 *l3)
 	}
 }
 
+/* As ulogd2's HWHDR: the source address NFLOG sends (NFULA_HWADDR, from
+ * the device's header_ops, any link type), else the Ethernet header's;
+ * the destination from an Ethernet (ARPHRD_ETHER) header only. */
 static void emit_mac(struct jemit *e, const struct nflog_meta *m)
 {
-	char buf[3 * 64];
+	char buf[3 * NFLOG_HWHEADER_MAX];
 	struct strbuf sb;
+	bool ether = (m->has & NFM_HWHEADER) && m->hwtype == 1 && m->hwheader_len >= 14;
 
+	if ((m->has & NFM_HWADDR) && m->hwaddr_len)
+		je_mac(e, NFF_MAC_SADDR, m->hwaddr, m->hwaddr_len);
+	else if (ether)
+		je_mac(e, NFF_MAC_SADDR, m->hwheader + 6, 6);
+	if (ether)
+		je_mac(e, NFF_MAC_DADDR, m->hwheader, 6);
 	if (!(m->has & NFM_HWHEADER) || m->hwheader_len == 0)
 		return;
-	/* HWHDR decodes Ethernet (ARPHRD_ETHER) headers only */
-	if (m->hwtype == 1 && m->hwheader_len >= 14) {
-		je_mac(e, NFF_MAC_SADDR,
-		       (m->has & NFM_HWADDR) && m->hwaddr_len == 6 ? m->hwaddr : m->hwheader + 6,
-		       6);
-		je_mac(e, NFF_MAC_DADDR, m->hwheader, 6);
-	}
 	sb_init(&sb, buf, sizeof(buf));
-	sb_hex(&sb, m->hwheader, m->hwheader_len < 64 ? m->hwheader_len : 64, ':', false);
+	sb_hex(&sb, m->hwheader, m->hwheader_len, ':', false);
 	je_str(e, NFF_MAC_STR, buf);
 }
 
@@ -443,21 +461,9 @@ static void emit_ct(struct jemit *e, const struct nflog_meta *m)
 
 static void emit_decode_status(struct jemit *e, const struct nfd_packet *pkt)
 {
-	static const char *const names[] = {
-		"ipv4-version", "ipv4-ihl",	  "ipv4-totlen", "ipv4-option",
-		"ipv6-version", "ipv6-ext-limit", "tcp-doff",	 "tcp-option",
-		"udp-len",	"vlan-depth",	  "unknown-l3",
-	};
-	const char *list[sizeof(names) / sizeof(names[0])];
-	size_t n = 0;
-
 	if (pkt->truncated != NFD_LAYER_NONE)
 		je_str(e, NFF_TRUNCATED, nfd_layer_name(pkt->truncated));
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (pkt->anomalies & (1u << i))
-			list[n++] = names[i];
-	if (n)
-		je_list(e, NFF_ANOMALIES, list, n);
+	emit_anomalies(e, NFF_ANOMALIES, pkt->anomalies);
 }
 
 struct fjson_object *nflog_fields_json(const struct nflog_record *r, const struct nflog_opts *o)

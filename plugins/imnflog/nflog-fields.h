@@ -24,6 +24,8 @@ struct nflog_opts {
 	enum nf_schema schema;
 	const char *device;  /* ulogd dvc / ECS observer.name; NULL: none */
 	const char *verdict; /* e.g. "accept", "drop"; NULL: no label */
+	bool has_label;	     /* label set by the input (ulogd2 numeric_label) */
+	uint8_t label;
 	uint16_t community_id_seed;
 };
 

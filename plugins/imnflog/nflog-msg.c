@@ -2,6 +2,7 @@
  * net/netfilter/nfnetlink_log.c __build_packet_message). */
 #include "nflog-msg.h"
 
+#include "nftime.h"
 #include "nlwalk.h"
 
 #include <arpa/inet.h>
@@ -49,6 +50,11 @@ static void parse_timestamp(const struct nlattr *a, struct nflog_meta *m)
 		sec = sec << 8 | p[i];
 		usec = usec << 8 | p[8 + i];
 	}
+	/* struct nfulnl_msg_packet_timestamp: two unsigned 64-bit numbers */
+	if (!nf_time_ok(sec, usec)) {
+		m->bad_attrs++;
+		return;
+	}
 	m->ts_sec = (int64_t)sec;
 	m->ts_usec = (int64_t)usec;
 	m->has |= NFM_TIMESTAMP;
@@ -79,12 +85,11 @@ static void parse_prefix(const struct nlattr *a, struct nflog_meta *m)
 
 	/* the kernel sends the prefix with its terminating NUL */
 	len = strnlen(p, len);
-	if (len >= sizeof(m->prefix)) {
+	if (len > NFLOG_PREFIX_MAX) {
 		m->bad_attrs++;
-		len = sizeof(m->prefix) - 1;
+		len = NFLOG_PREFIX_MAX;
 	}
-	memcpy(m->prefix, p, len);
-	m->prefix[len] = '\0';
+	safe_text(m->prefix, sizeof(m->prefix), p, len);
 	m->has |= NFM_PREFIX;
 }
 
@@ -92,11 +97,13 @@ static int vlan_cb(const struct nlattr *a, void *data)
 {
 	struct nflog_meta *m = data;
 
-	if (!valid(a, MNL_TYPE_U16, m))
+	uint16_t type = mnl_attr_get_type(a);
+
+	if ((type != NFULA_VLAN_PROTO && type != NFULA_VLAN_TCI) || !valid(a, MNL_TYPE_U16, m))
 		return MNL_CB_OK;
-	if (mnl_attr_get_type(a) == NFULA_VLAN_PROTO)
+	if (type == NFULA_VLAN_PROTO)
 		m->vlan_proto = ntohs(mnl_attr_get_u16(a));
-	else if (mnl_attr_get_type(a) == NFULA_VLAN_TCI)
+	else
 		m->vlan_tci = ntohs(mnl_attr_get_u16(a));
 	m->has |= NFM_VLAN;
 	return MNL_CB_OK;
@@ -188,7 +195,7 @@ static int attr_cb(const struct nlattr *a, void *data)
 		put_u32(a, m, NFM_CT_INFO, &m->ct_info);
 		break;
 	case NFULA_VLAN:
-		if (valid(a, MNL_TYPE_NESTED, m) && mnl_attr_parse_nested(a, vlan_cb, m) < 0)
+		if (valid(a, MNL_TYPE_NESTED, m) && !nl_walk_nested(a, vlan_cb, m))
 			m->bad_attrs++;
 		break;
 	default: /* newer kernels may add attributes: skip them */
@@ -214,5 +221,7 @@ int nflog_parse(const struct nlmsghdr *nlh, struct nflog_meta *m)
 	/* the HWHEADER length is also sent as HWLEN; trust the shorter */
 	if (m->hwheader_len > m->hwlen && m->hwlen)
 		m->hwheader_len = m->hwlen;
+	if (m->hwheader_len > NFLOG_HWHEADER_MAX)
+		m->hwheader_len = NFLOG_HWHEADER_MAX;
 	return 0;
 }

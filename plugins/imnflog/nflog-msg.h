@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "ctattr.h"
+#include "safetext.h"
 
 struct nlmsghdr;
 
@@ -32,6 +33,12 @@ enum nflog_has {
 	NFM_PAYLOAD = 1u << 17,
 };
 
+#define NFLOG_PREFIX_MAX 127 /* NF_LOG_PREFIXLEN 128, NUL included */
+/* The longest link-layer header a Linux device declares (LL_MAX_HEADER):
+ * what NFLOG sends is the device's hard_header_len, and the kernel's LOG
+ * line prints exactly that many bytes. A longer HWHEADER is cut to it. */
+#define NFLOG_HWHEADER_MAX 128
+
 struct nflog_meta {
 	unsigned has; /* enum nflog_has */
 	uint8_t family;
@@ -48,13 +55,14 @@ struct nflog_meta {
 	size_t hwheader_len;
 	const uint8_t *payload;
 	size_t payload_len;
-	char prefix[129]; /* NF_LOG_PREFIXLEN is 128 */
+	char prefix[SAFE_TEXT_SIZE(NFLOG_PREFIX_MAX)]; /* escaped (safetext.h) */
 	uint16_t vlan_proto, vlan_tci;
 	struct ct_info ct;
 	unsigned bad_attrs; /* attributes that failed validation */
 };
 
-/* Returns 0 for a parsed packet message, -1 if nlh is not one. */
+/* Returns 0 for a parsed packet message, -1 if nlh is not one. nlh must be
+ * a whole message (nl_datagram_walk). */
 int nflog_parse(const struct nlmsghdr *nlh, struct nflog_meta *m);
 
 #endif

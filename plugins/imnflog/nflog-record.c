@@ -1,7 +1,5 @@
 #include "nflog-record.h"
 
-#include "ifcache.h"
-
 static void names(struct nflog_record *r, struct ifcache *ic)
 {
 	const struct nflog_meta *m = r->meta;
@@ -32,7 +30,8 @@ int nflog_prepare(struct nflog_work *w, const struct nlmsghdr *nlh, struct ifcac
 	w->rec.meta = &w->meta;
 	w->rec.pkt = &w->pkt;
 	/* NFULA_TIMESTAMP is only sent for packets that carry one (not on the
-	 * output path before Linux 6.6); sec == 0 means unset, as in ulogd */
+	 * output path before Linux 6.6); sec == 0 means unset, as in ulogd.
+	 * nflog_parse dropped (and counted) one out of range. */
 	if ((w->meta.has & NFM_TIMESTAMP) && w->meta.ts_sec > 0) {
 		w->rec.tv.tv_sec = (time_t)w->meta.ts_sec;
 		w->rec.tv.tv_usec = (suseconds_t)w->meta.ts_usec;

@@ -2,9 +2,9 @@
 #ifndef NFLOG_RECORD_H
 #define NFLOG_RECORD_H
 
-#include <net/if.h>
 #include <sys/time.h>
 
+#include "ifcache.h"
 #include "nfdecode.h"
 #include "nflog-msg.h"
 
@@ -12,11 +12,10 @@ struct nflog_record {
 	const struct nflog_meta *meta;
 	const struct nfd_packet *pkt;
 	struct timeval tv; /* kernel timestamp, else receive time */
-	char in[IF_NAMESIZE], out[IF_NAMESIZE];
-	char physin[IF_NAMESIZE], physout[IF_NAMESIZE];
+	char in[IFC_NAME_SIZE], out[IFC_NAME_SIZE];
+	char physin[IFC_NAME_SIZE], physout[IFC_NAME_SIZE];
 };
 
-struct ifcache;
 struct nlmsghdr;
 
 /* Everything one netlink packet message turns into, on the reader's stack. */
@@ -28,8 +27,9 @@ struct nflog_work {
 };
 
 /* Parse, decode and resolve interface names (ic may be NULL: names stay
- * empty). now is the receive time, used when the kernel sent no timestamp.
- * Returns -1 when nlh is not an NFLOG packet message. */
+ * empty). now is the receive time, used when the kernel sent no timestamp
+ * or one out of range. Returns -1 when nlh is not an NFLOG packet message;
+ * nlh must be a whole message (nl_datagram_walk). */
 int nflog_prepare(struct nflog_work *w, const struct nlmsghdr *nlh, struct ifcache *ic,
 		  const struct timeval *now);
 

@@ -8,7 +8,16 @@
 
 #include "strbuf.h"
 
-enum { P_TCP = 6, P_UDP = 17, P_ICMP = 1, P_AH = 51, P_ESP = 50, P_ICMPV6 = 58, P_UDPLITE = 136 };
+enum {
+	P_ICMP = 1,
+	P_TCP = 6,
+	P_UDP = 17,
+	P_FRAGMENT = 44,
+	P_ESP = 50,
+	P_AH = 51,
+	P_ICMPV6 = 58,
+	P_UDPLITE = 136,
+};
 
 /* "PROTO=<name> ", then whether the transport header follows. A non-first
  * fragment stops after the name; a header that was not captured prints
@@ -209,23 +218,78 @@ static void text_ipv4(struct strbuf *sb, const struct nflog_record *r, const str
 		text_trailer(sb, r->meta, flags);
 }
 
-/* Without the IPOPT flag only fragment headers print; ESP ends the line. */
-static bool text_v6_exthdrs(struct strbuf *sb, const struct nfd_l3 *l3)
+/* One fragment header: "FRAG:<offset> [INCOMPLETE ]ID:<id> ". Returns
+ * true when it was cut, which ends the line. */
+static bool text_v6_frag(struct strbuf *sb, const struct nfd_v6ext *x)
+{
+	sb_puts(sb, "FRAG:");
+	if (x->cut) {
+		sb_puts(sb, "TRUNCATED ");
+		return true;
+	}
+	/* Max length: 6 "65535 " + 11 "INCOMPLETE " + 12 "ID:ffffffff " */
+	sb_printf(sb, "%u %sID:%08x ", x->frag & 0xfff8u, (x->frag & 1) ? "INCOMPLETE " : "",
+		  x->id);
+	return false;
+}
+
+/* AH and ESP with the IPOPT flag; returns true when the line ends. */
+static bool text_v6_ipsec(struct strbuf *sb, const struct nfd_v6ext *x)
+{
+	bool esp = x->type == P_ESP;
+
+	sb_puts(sb, esp ? "ESP " : "AH ");
+	if (x->in_frag) {
+		sb_puts(sb, ")");
+		return true;
+	}
+	if (x->cut) {
+		/* Max length: 26 "INCOMPLETE [65535 bytes] )" */
+		sb_printf(sb, "INCOMPLETE [%u bytes] )", x->avail);
+		return true;
+	}
+	/* Max length: 16 "SPI=0xF1234567 )" */
+	sb_printf(sb, esp ? "SPI=0x%x )" : "SPI=0x%x ", x->id);
+	return esp;
+}
+
+/* The extension headers as dump_ipv6_packet prints them: fragment headers
+ * always; with IPOPT every header wrapped in "OPT ( ... ) ", AH and ESP
+ * with their SPI. Returns true when the line ends here (no PROTO=). */
+static bool text_v6_exthdrs(struct strbuf *sb, const struct nfd_l3 *l3, unsigned flags)
 {
 	const struct nfd_ipv6 *ip = &l3->v6;
+	bool opt = flags & NFT_IPOPT;
 
 	for (unsigned i = 0; i < ip->nexthdrs; i++) {
-		if (ip->exthdr[i] != 44)
-			continue;
-		sb_puts(sb, "FRAG:");
-		if (ip->walk == NFD_V6WALK_FRAG_TRUNC && i + 1 == ip->nexthdrs) {
-			sb_puts(sb, "TRUNCATED ");
-			return true;
+		const struct nfd_v6ext *x = &ip->ext[i];
+
+		if (opt)
+			sb_puts(sb, "OPT ( ");
+		switch (x->type) {
+		case P_FRAGMENT:
+			if (text_v6_frag(sb, x))
+				return true;
+			break;
+		case P_AH:
+		case P_ESP:
+			if (opt && text_v6_ipsec(sb, x))
+				return true;
+			if (x->type == P_ESP)
+				return true;
+			break;
+		default: /* hop-by-hop, routing, destination options */
+			if (x->in_frag) {
+				if (opt)
+					sb_puts(sb, ")");
+				return true;
+			}
+			break;
 		}
-		sb_printf(sb, "%u %sID:%08x ", ip->fragoff, ip->frag_more ? "INCOMPLETE " : "",
-			  ip->fragid);
+		if (opt)
+			sb_puts(sb, ") ");
 	}
-	if (ip->walk == NFD_V6WALK_TRUNC && ip->nexthdrs < NFD_MAX_EXTHDR)
+	if (ip->walk == NFD_V6WALK_TRUNC)
 		sb_puts(sb, "TRUNCATED");
 	return ip->walk != NFD_V6WALK_L4;
 }
@@ -268,7 +332,7 @@ static void text_ipv6(struct strbuf *sb, const struct nflog_record *r, const str
 	/* Max length: 44 "LEN=65535 TC=255 HOPLIMIT=255 FLOWLBL=FFFFF " */
 	sb_printf(sb, " LEN=%u TC=%u HOPLIMIT=%u FLOWLBL=%u ", ip->payloadlen + 40u, ip->tclass,
 		  ip->hoplimit, ip->flowlabel);
-	if (text_v6_exthdrs(sb, l3))
+	if (text_v6_exthdrs(sb, l3, flags))
 		return;
 	switch (l3->l4proto) {
 	case P_TCP:
@@ -299,8 +363,9 @@ static void text_mac_decoded(struct strbuf *sb, const struct nflog_meta *m)
 	sb_puts(sb, " MACDST=");
 	sb_hex(sb, h, 6, ':', false);
 	sb_puts(sb, " ");
+	/* skb_vlan_tag_get(): the whole TCI, priority bits included */
 	if (m->has & NFM_VLAN)
-		sb_printf(sb, "VPROTO=%04x VID=%u ", m->vlan_proto, m->vlan_tci & 0x0fff);
+		sb_printf(sb, "VPROTO=%04x VID=%u ", m->vlan_proto, m->vlan_tci);
 	sb_printf(sb, "MACPROTO=%04x ", (unsigned)(h[12] << 8 | h[13]));
 }
 
@@ -328,7 +393,8 @@ static void text_arp(struct strbuf *sb, const struct nflog_record *r, unsigned f
 		sb_puts(sb, "TRUNCATED");
 		return;
 	}
-	if ((flags & NFT_MACDECODE) && (r->meta->has & NFM_HWHEADER) && r->meta->hwheader_len >= 14)
+	if ((flags & NFT_MACDECODE) && (r->meta->has & NFM_HWHEADER) && r->meta->hwtype == 1 &&
+	    r->meta->hwheader_len >= 14)
 		text_mac_decoded(sb, r->meta);
 	sb_printf(sb, "ARP HTYPE=%d PTYPE=0x%04x OPCODE=%d", a->hrd, a->pro, a->op);
 	if (a->hrd != 1 || a->hln != 6 || a->pln != 4)

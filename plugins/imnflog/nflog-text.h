@@ -16,8 +16,10 @@ enum {
 	NFT_MACDECODE = 0x20,
 };
 
-/* Kernel lines fit in 1024 bytes (nf_log_buf S_SIZE); the prefix adds 128. */
-#define NFLOG_TEXT_MAX 1280
+/* The kernel's line buffer (net/netfilter/nf_log.c): S_SIZE is 1024 - 5
+ * bytes, of which the log level takes two (KERN_SOH and the digit) and the
+ * NUL one. What does not fit is cut, as there; the prefix counts. */
+#define NFLOG_TEXT_MAX (1019 - 2)
 
 /* Writes the line (NUL-terminated, truncated to size) and returns its length. */
 size_t nflog_text(const struct nflog_record *r, unsigned flags, char *buf, size_t size);
