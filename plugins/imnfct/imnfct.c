@@ -1,8 +1,14 @@
 /* imnfct: conntrack events (NEW, UPDATE, DESTROY) as an rsyslog input.
  *
  * One input thread serves every input() of the module: it polls the event
- * sockets, drains each without blocking, and submits one message per event.
- * Parsing, fields and text live in plain C files; this file is the glue.
+ * sockets and the sockets of table dumps under way, reads each readable
+ * one without blocking, at most DRAIN_MAX datagrams a round so that no
+ * socket (and no dump of a large table) starves the others or the shutdown
+ * flag, and submits one message per event. Parsing, fields and text live
+ * in plain C files; this file is the glue.
+ *
+ * Concurrency: all runtime state belongs to the input thread; rsyslog's
+ * main thread touches it only before runInput starts and after it ends.
  */
 #include "rsyslog-abi.h"
 
@@ -28,11 +34,13 @@
 #include "msg.h"
 #include "parserif.h"
 #include "prop.h"
+#include "ratelimit.h"
 #include "ruleset.h"
 #include "statsobj.h"
 #include "unicode-helper.h"
 
 #include "netns.h"
+#include "nlmsg.h"
 #include "nfct-event.h"
 #include "nfct-fields.h"
 #include "nfct-sock.h"
@@ -55,8 +63,7 @@ DEFobjCurrIf(statsobj)
 #define POLL_MS	      250 /* well below inputs.timeout.shutdown (1 s) */
 #define BATCH_MAX     256
 #define MAX_INPUTS    64
-
-enum { IPS_SRC_NAT = 1u << 4, IPS_DST_NAT = 1u << 5 };
+#define DRAIN_MAX     64 /* datagrams per socket per round: fairness, shutdown */
 
 struct instanceConf_s {
 	/* configuration */
@@ -75,9 +82,12 @@ struct instanceConf_s {
 	/* runtime */
 	bool active;
 	struct nfct_sock sock;
-	struct mnl_socket *dumpsock; /* start-up dump and resyncs */
+	bool dump_ok;	     /* the dump socket opened */
+	struct nfct_dump dumper; /* start-up dump and resyncs */
+	bool reporting;	     /* the dump under way is the start-up one */
+	bool resync;	     /* a resync is due once the dump under way ends */
 	struct nfct_table table;
-	bool resync;
+	uint64_t foreign_seen, truncated_seen; /* what the counters hold already */
 	multi_submit_t multisub;
 	smsg_t *batch[BATCH_MAX];
 	statsobj_t *stats;
@@ -89,6 +99,8 @@ struct instanceConf_s {
 	STATSCOUNTER_DEF(ctrResyncs, mutCtrResyncs)
 	STATSCOUNTER_DEF(ctrEvictions, mutCtrEvictions)
 	STATSCOUNTER_DEF(ctrNlErrors, mutCtrNlErrors)
+	STATSCOUNTER_DEF(ctrForeign, mutCtrForeign)
+	STATSCOUNTER_DEF(ctrBlockedMs, mutCtrBlockedMs)
 	struct instanceConf_s *next;
 };
 
@@ -139,74 +151,60 @@ static void std_checkRuleset_genErrMsg(__attribute__((unused)) modConfData_t *mo
 		 inst->pszBindRuleset);
 }
 
-static rsRetVal parse_events(instanceConf_t *inst, struct cnfarray *ar)
+static rsRetVal add_event(void *ctx, const char *w)
 {
-	inst->events = 0;
-	for (int i = 0; i < ar->nmemb; i++) {
-		char *w = es_str2cstr(ar->arr[i], NULL);
+	instanceConf_t *inst = ctx;
 
-		if (w && strcmp(w, "new") == 0)
-			inst->events |= NFCT_EV_NEW;
-		else if (w && strcmp(w, "update") == 0)
-			inst->events |= NFCT_EV_UPDATE;
-		else if (w && strcmp(w, "destroy") == 0)
-			inst->events |= NFCT_EV_DESTROY;
-		else {
-			parser_errmsg(
-				"imnfct: events value '%s' unknown; use new, update or destroy",
-				w ? w : "");
-			free(w);
-			return RS_RET_PARAM_ERROR;
-		}
-		free(w);
+	if (strcmp(w, "new") == 0)
+		inst->events |= NFCT_EV_NEW;
+	else if (strcmp(w, "update") == 0)
+		inst->events |= NFCT_EV_UPDATE;
+	else if (strcmp(w, "destroy") == 0)
+		inst->events |= NFCT_EV_DESTROY;
+	else {
+		parser_errmsg("imnfct: events value '%s' unknown; use new, update or destroy", w);
+		return RS_RET_PARAM_ERROR;
 	}
 	return RS_RET_OK;
 }
 
-static rsRetVal parse_protocols(instanceConf_t *inst, struct cnfarray *ar)
+static rsRetVal add_protocol(void *ctx, const char *w)
 {
 	static const struct {
 		const char *name;
 		uint8_t num;
 	} names[] = {{"icmp", 1}, {"tcp", 6},	  {"udp", 17},	 {"dccp", 33},
 		     {"gre", 47}, {"icmpv6", 58}, {"sctp", 132}, {"udplite", 136}};
+	instanceConf_t *inst = ctx;
 
-	for (int i = 0; i < ar->nmemb; i++) {
-		char *w = es_str2cstr(ar->arr[i], NULL);
-		size_t k;
-
-		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
-			if (w && strcmp(w, names[k].name) == 0)
-				break;
-		if (k == sizeof(names) / sizeof(names[0]) ||
-		    inst->filter.nprotos == NFCT_MAX_PROTO) {
-			parser_errmsg("imnfct: protocols value '%s' unknown (icmp, tcp, udp, dccp, "
-				      "gre, icmpv6, sctp, udplite), or more than %d",
-				      w ? w : "", NFCT_MAX_PROTO);
-			free(w);
-			return RS_RET_PARAM_ERROR;
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		if (strcmp(w, names[k].name) == 0 && inst->filter.nprotos < NFCT_MAX_PROTO) {
+			inst->filter.protos[inst->filter.nprotos++] = names[k].num;
+			return RS_RET_OK;
 		}
-		inst->filter.protos[inst->filter.nprotos++] = names[k].num;
-		free(w);
-	}
-	return RS_RET_OK;
+	parser_errmsg("imnfct: protocols value '%s' unknown (icmp, tcp, udp, dccp, gre, icmpv6, "
+		      "sctp, udplite), or more than %d",
+		      w, NFCT_MAX_PROTO);
+	return RS_RET_PARAM_ERROR;
 }
 
-static rsRetVal parse_cidrs(const char *param, struct cnfarray *ar, struct nfct_cidr *out, int *n)
-{
-	for (int i = 0; i < ar->nmemb; i++) {
-		char *w = es_str2cstr(ar->arr[i], NULL);
+struct cidr_list {
+	const char *param;
+	struct nfct_cidr *out;
+	int *n;
+};
 
-		if (*n == NFCT_MAX_CIDR || w == NULL || !nfct_parse_cidr(w, &out[*n])) {
-			parser_errmsg("imnfct: %s value '%s' is not an address or CIDR "
-				      "(10.0.0.0/8, fd00::/8), or more than %d",
-				      param, w ? w : "", NFCT_MAX_CIDR);
-			free(w);
-			return RS_RET_PARAM_ERROR;
-		}
-		(*n)++;
-		free(w);
+static rsRetVal add_cidr(void *ctx, const char *w)
+{
+	struct cidr_list *l = ctx;
+
+	if (*l->n == NFCT_MAX_CIDR || !nfct_parse_cidr(w, &l->out[*l->n])) {
+		parser_errmsg("imnfct: %s value '%s' is not an address or CIDR (10.0.0.0/8, "
+			      "fd00::/8), or more than %d",
+			      l->param, w, NFCT_MAX_CIDR);
+		return RS_RET_PARAM_ERROR;
 	}
+	(*l->n)++;
 	return RS_RET_OK;
 }
 
@@ -249,7 +247,8 @@ static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfpa
 	DEFiRet;
 
 	if (!strcmp(name, "events")) {
-		CHKiRet(parse_events(inst, v->val.d.ar));
+		inst->events = 0;
+		CHKiRet(im_array_words(v->val.d.ar, add_event, inst));
 	} else if (!strcmp(name, "ruleset")) {
 		inst->pszBindRuleset = (uchar *)im_estr_dup(v);
 	} else if (!strcmp(name, "tag")) {
@@ -281,11 +280,15 @@ static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfpa
 		CHKiRet(im_parse_choice("imnfct", name, w, families, &idx));
 		inst->family = family_af[idx];
 	} else if (!strcmp(name, "protocols")) {
-		CHKiRet(parse_protocols(inst, v->val.d.ar));
+		CHKiRet(im_array_words(v->val.d.ar, add_protocol, inst));
 	} else if (!strcmp(name, "src")) {
-		CHKiRet(parse_cidrs(name, v->val.d.ar, inst->filter.src, &inst->filter.nsrc));
+		struct cidr_list l = {name, inst->filter.src, &inst->filter.nsrc};
+
+		CHKiRet(im_array_words(v->val.d.ar, add_cidr, &l));
 	} else if (!strcmp(name, "dst")) {
-		CHKiRet(parse_cidrs(name, v->val.d.ar, inst->filter.dst, &inst->filter.ndst));
+		struct cidr_list l = {name, inst->filter.dst, &inst->filter.ndst};
+
+		CHKiRet(im_array_words(v->val.d.ar, add_cidr, &l));
 	} else if (!strcmp(name, "zone")) {
 		inst->zone = v->val.d.n > 65535 ? 65535 : (int)v->val.d.n;
 	} else if (!strcmp(name, "mark")) {
@@ -390,19 +393,6 @@ BEGINcheckCnf
 finalize_it:
 ENDcheckCnf
 
-static void remember_start(const struct nlmsghdr *nlh, void *data)
-{
-	instanceConf_t *inst = data;
-	struct nfct_event ev;
-	struct timeval tv;
-
-	if (nfct_event_parse(nlh, &ev) < 0 || !(ev.ct.has & CTH_ID) || !(ev.ct.has & CTH_START))
-		return;
-	tv.tv_sec = (time_t)(ev.ct.start_ns / 1000000000u);
-	tv.tv_usec = (suseconds_t)(ev.ct.start_ns % 1000000000u / 1000u);
-	nfct_table_put(&inst->table, ev.ct.id, &tv);
-}
-
 /* In plain words what the kernel will not report, checked in the input's
  * namespace (net/netfilter/nf_conntrack_standalone.c sysctls). */
 static void check_kernel(instanceConf_t *inst)
@@ -462,7 +452,8 @@ static void open_inst(instanceConf_t *inst)
 		LogError(0, RS_RET_OUT_OF_MEMORY, "imnfct: no memory for the flow table");
 		return;
 	}
-	if ((inst->dumpsock = nfct_dump_open(err, sizeof(err))) == NULL)
+	inst->dump_ok = nfct_dump_open(&inst->dumper, err, sizeof(err)) == 0;
+	if (!inst->dump_ok)
 		LogError(0, RS_RET_ERR, "imnfct: no resync or start-up dump: %s", err);
 	netns_leave(&g);
 	inst->active = true;
@@ -506,6 +497,10 @@ static rsRetVal setup_stats(instanceConf_t *inst, int n)
 	CHKiRet(im_add_counter(inst->stats, "flowtable.evictions", &inst->ctrEvictions));
 	STATSCOUNTER_INIT(inst->ctrNlErrors, inst->mutCtrNlErrors);
 	CHKiRet(im_add_counter(inst->stats, "netlink.errors", &inst->ctrNlErrors));
+	STATSCOUNTER_INIT(inst->ctrForeign, inst->mutCtrForeign);
+	CHKiRet(im_add_counter(inst->stats, "netlink.foreign", &inst->ctrForeign));
+	STATSCOUNTER_INIT(inst->ctrBlockedMs, inst->mutCtrBlockedMs);
+	CHKiRet(im_add_counter(inst->stats, "submit.blocked.ms", &inst->ctrBlockedMs));
 	CHKiRet(statsobj.ConstructFinalize(inst->stats));
 finalize_it:
 	RETiRet;
@@ -537,8 +532,7 @@ BEGINfreeCnf
 		if (del->active) {
 			nfct_sock_close(&del->sock);
 			nfct_table_free(&del->table);
-			if (del->dumpsock)
-				mnl_socket_close(del->dumpsock);
+			nfct_dump_close(&del->dumper);
 		}
 		if (del->stats)
 			statsobj.Destruct(&del->stats);
@@ -560,7 +554,7 @@ static bool wanted(const instanceConf_t *inst, const struct nfct_event *ev, bool
 		return false;
 	if (inst->zone >= 0 && ev->ct.zone != inst->zone)
 		return false;
-	if (inst->nat_only && !(ev->ct.status & (IPS_SRC_NAT | IPS_DST_NAT)))
+	if (inst->nat_only && !(ev->ct.status & (CT_SRC_NAT | CT_DST_NAT)))
 		return false;
 	if (f->nsrc && !nfct_cidr_match(f->src, f->nsrc, ev->family, ev->ct.orig.src))
 		return false;
@@ -589,8 +583,16 @@ static void flow_times(instanceConf_t *inst, struct nfct_record *r)
 	nfct_record_times(r, have, &seen);
 }
 
-static rsRetVal build_msg(instanceConf_t *inst, const struct nlmsghdr *nlh,
-			  const struct nfct_record *r, smsg_t **ppMsg)
+static void submit(instanceConf_t *inst)
+{
+	uint64_t waited = im_submit(&inst->multisub);
+
+	if (waited) {
+		STATSCOUNTER_ADD(inst->ctrBlockedMs, inst->mutCtrBlockedMs, waited);
+	}
+}
+
+static rsRetVal build_msg(instanceConf_t *inst, const struct nfct_record *r, smsg_t **ppMsg)
 {
 	char text[NFCT_TEXT_MAX];
 	struct im_msgspec m = {&r->now,
@@ -602,124 +604,143 @@ static rsRetVal build_msg(instanceConf_t *inst, const struct nlmsghdr *nlh,
 			       inst->facility | inst->severity,
 			       NULL};
 
-	m.len = nfct_text(nlh, r->ev->type, text, sizeof(text));
+	m.len = nfct_text(r->ev, r->now.tv_sec, text, sizeof(text));
 	m.json = nfct_fields_json(r, &inst->opts);
 	return im_build_msg(&m, ppMsg);
 }
 
-static void handle_event(instanceConf_t *inst, const struct nlmsghdr *nlh,
+/* One event, or one entry of the start-up dump (existing). */
+static void handle_event(instanceConf_t *inst, const struct nfct_event *ev,
 			 const struct timeval *now, bool existing)
 {
-	struct nfct_event ev;
-	struct nfct_record r = {.ev = &ev, .now = *now};
+	struct nfct_record r = {.ev = ev, .now = *now};
 	smsg_t *pMsg;
 	uint64_t before = inst->table.evictions;
 
-	if (nfct_event_parse(nlh, &ev) < 0) {
-		STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
-		return;
-	}
 	STATSCOUNTER_INC(inst->ctrReceived, inst->mutCtrReceived);
-	if (ev.ct.bad_attrs) {
+	if (ev->ct.bad_attrs) {
 		STATSCOUNTER_INC(inst->ctrParseErrors, inst->mutCtrParseErrors);
 	}
 	flow_times(inst, &r);
 	if (inst->table.evictions != before) {
 		STATSCOUNTER_INC(inst->ctrEvictions, inst->mutCtrEvictions);
 	}
-	if (!wanted(inst, &ev, existing)) {
+	if (!wanted(inst, ev, existing)) {
 		STATSCOUNTER_INC(inst->ctrFiltered, inst->mutCtrFiltered);
 		return;
 	}
-	if (build_msg(inst, nlh, &r, &pMsg) != RS_RET_OK) {
+	if (build_msg(inst, &r, &pMsg) != RS_RET_OK) {
 		STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
 		return;
 	}
-	if (inst->multisub.nElem == inst->multisub.maxElem)
-		multiSubmitFlush(&inst->multisub);
 	inst->multisub.ppMsgs[inst->multisub.nElem++] = pMsg;
 	STATSCOUNTER_INC(inst->ctrSubmitted, inst->mutCtrSubmitted);
+	if (inst->multisub.nElem == inst->multisub.maxElem)
+		submit(inst);
 }
 
-static void handle_datagram(instanceConf_t *inst, size_t n, const struct timeval *now)
-{
-	const struct nlmsghdr *nlh = (const struct nlmsghdr *)readbuf;
-	int len = (int)n;
+struct datagram {
+	instanceConf_t *inst;
+	struct timeval now;
+};
 
-	while (mnl_nlmsg_ok(nlh, len)) {
-		if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE) {
-			STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
-		} else {
-			handle_event(inst, nlh, now, false);
-		}
-		nlh = mnl_nlmsg_next(nlh, &len);
+static void datagram_msg(const struct nlmsghdr *nlh, void *data)
+{
+	struct datagram *d = data;
+	struct nfct_event ev;
+
+	if (nfct_event_parse(nlh, false, &ev) < 0) {
+		STATSCOUNTER_INC(d->inst->ctrNlErrors, d->inst->mutCtrNlErrors);
+		return;
 	}
-	if (len != 0) {
-		STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
-	}
+	handle_event(d->inst, &ev, &d->now, false);
+}
+
+static void start_dump(instanceConf_t *inst, bool report)
+{
+	char err[512];
+
+	inst->reporting = report;
+	if (nfct_dump_start(&inst->dumper, err, sizeof(err)) < 0)
+		LogError(0, RS_RET_ERR, "imnfct: %s dump failed: %s",
+			 report ? "start-up" : "resync", err);
 }
 
 /* An overrun lost events: grow the buffer, say so with the count, and
- * rebuild the flow table from a dump once the socket is drained. */
+ * rebuild the flow table from a dump. */
 static void overrun(instanceConf_t *inst)
 {
 	int before = inst->sock.rcvbuf;
 
 	STATSCOUNTER_INC(inst->ctrKernelDrops, inst->mutCtrKernelDrops);
-	inst->resync = true;
 	if (nfct_sock_grow(&inst->sock, inst->rcvbuf_max) > before)
 		LogMsg(0, RS_RET_OK, LOG_WARNING,
 		       "imnfct: conntrack events lost (socket buffer overrun %llu); receive buffer "
 		       "grown from %d to %d bytes (rcvbuf.max %d)",
 		       (unsigned long long)inst->ctrKernelDrops, before, inst->sock.rcvbuf,
 		       inst->rcvbuf_max);
-}
-
-static void resync(instanceConf_t *inst)
-{
-	char err[512];
-
-	inst->resync = false;
+	if (!inst->dump_ok)
+		return;
 	STATSCOUNTER_INC(inst->ctrResyncs, inst->mutCtrResyncs);
-	if (inst->dumpsock && nfct_dump(inst->dumpsock, remember_start, inst, err, sizeof(err)) < 0)
-		LogError(0, RS_RET_ERR, "imnfct: resync dump after overrun failed: %s", err);
+	if (inst->dumper.running)
+		inst->resync = true;
+	else
+		start_dump(inst, false);
 }
 
-/* dump="on": every flow alive at start becomes a message (an UPDATE: the
- * state of an existing connection) and its start time is remembered. */
-static void report_existing(const struct nlmsghdr *nlh, void *data)
+/* Entries of a dump: the start-up one reports every flow alive (as an
+ * UPDATE: the state of an existing connection) and remembers its start; a
+ * resync only remembers starts. */
+static void dump_entry(const struct nlmsghdr *nlh, void *data)
 {
 	instanceConf_t *inst = data;
-	struct timeval now;
+	struct nfct_event ev;
+	struct timeval tv;
 
-	remember_start(nlh, inst);
-	gettimeofday(&now, NULL);
-	handle_event(inst, nlh, &now, true);
+	if (nfct_event_parse(nlh, true, &ev) < 0) {
+		STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
+		return;
+	}
+	if ((ev.ct.has & CTH_ID) && (ev.ct.has & CTH_START)) {
+		tv.tv_sec = (time_t)(ev.ct.start_ns / 1000000000u);
+		tv.tv_usec = (suseconds_t)(ev.ct.start_ns % 1000000000u / 1000u);
+		nfct_table_put(&inst->table, ev.ct.id, &tv);
+	}
+	if (!inst->reporting)
+		return;
+	gettimeofday(&tv, NULL);
+	handle_event(inst, &ev, &tv, true);
 }
 
-static void startup_dump(instanceConf_t *inst)
+/* Some of the dump under way: DRAIN_MAX datagrams at most. */
+static void dump_step(instanceConf_t *inst)
 {
 	char err[512];
-	long n;
+	int ret = nfct_dump_step(&inst->dumper, DRAIN_MAX, dump_entry, inst, err, sizeof(err));
 
-	if (!inst->dump || inst->dumpsock == NULL)
+	submit(inst);
+	if (ret == 1)
 		return;
-	n = nfct_dump(inst->dumpsock, report_existing, inst, err, sizeof(err));
-	multiSubmitFlush(&inst->multisub);
-	if (n < 0)
-		LogError(0, RS_RET_ERR, "imnfct: start-up dump failed: %s", err);
-	else
-		LogMsg(0, RS_RET_OK, LOG_INFO, "imnfct: start-up dump: %ld existing flows", n);
+	if (ret < 0)
+		LogError(0, RS_RET_ERR, "imnfct: %s dump failed: %s",
+			 inst->reporting ? "start-up" : "resync", err);
+	else if (inst->reporting)
+		LogMsg(0, RS_RET_OK, LOG_INFO, "imnfct: start-up dump: %ld existing flows",
+		       inst->dumper.count);
+	if (inst->resync) {
+		inst->resync = false;
+		start_dump(inst, false);
+	}
 }
 
 static void drain(instanceConf_t *inst)
 {
 	int fd = nfct_sock_fd(&inst->sock);
-	struct timeval now;
+	struct datagram d = {inst, {0, 0}};
 	ssize_t n;
 
-	for (;;) {
-		n = recv(fd, readbuf, READ_BUF_SIZE, MSG_DONTWAIT);
+	for (int i = 0; i < DRAIN_MAX; i++) {
+		n = nl_recv(fd, readbuf, READ_BUF_SIZE, MSG_DONTWAIT, &inst->sock.drops);
 		if (n < 0) {
 			if (errno == ENOBUFS) {
 				overrun(inst);
@@ -730,32 +751,75 @@ static void drain(instanceConf_t *inst)
 			}
 			break;
 		}
-		gettimeofday(&now, NULL);
-		handle_datagram(inst, (size_t)n, &now);
+		gettimeofday(&d.now, NULL);
+		if (!nl_datagram_walk(readbuf, (size_t)n, datagram_msg, &d)) {
+			STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
+		}
 	}
-	multiSubmitFlush(&inst->multisub);
-	if (inst->resync)
-		resync(inst);
+	submit(inst);
+}
+
+/* What nl_recv dropped on the event and dump sockets, into the counters. */
+static void count_drops(instanceConf_t *inst)
+{
+	uint64_t foreign = inst->sock.drops.foreign + inst->dumper.drops.foreign;
+	uint64_t truncated = inst->sock.drops.truncated + inst->dumper.drops.truncated;
+
+	if (foreign != inst->foreign_seen) {
+		STATSCOUNTER_ADD(inst->ctrForeign, inst->mutCtrForeign,
+				 foreign - inst->foreign_seen);
+	}
+	if (truncated != inst->truncated_seen) {
+		STATSCOUNTER_ADD(inst->ctrNlErrors, inst->mutCtrNlErrors,
+				 truncated - inst->truncated_seen);
+	}
+	inst->foreign_seen = foreign;
+	inst->truncated_seen = truncated;
+}
+
+/* The event socket of every input, and the socket of each dump under way. */
+static int build_pollset(struct pollfd *pfd, instanceConf_t **owner, bool *is_dump)
+{
+	int n = 0;
+
+	for (instanceConf_t *inst = runModConf->root; inst && n < 2 * MAX_INPUTS;
+	     inst = inst->next) {
+		if (!inst->active)
+			continue;
+		pfd[n] = (struct pollfd){.fd = nfct_sock_fd(&inst->sock), .events = POLLIN};
+		is_dump[n] = false;
+		owner[n++] = inst;
+		if (!inst->dumper.running)
+			continue;
+		pfd[n] = (struct pollfd){.fd = nfct_dump_fd(&inst->dumper), .events = POLLIN};
+		is_dump[n] = true;
+		owner[n++] = inst;
+	}
+	return n;
 }
 
 BEGINrunInput
-	struct pollfd pfd[MAX_INPUTS];
-	instanceConf_t *owner[MAX_INPUTS];
-	int n = 0;
+	struct pollfd pfd[2 * MAX_INPUTS];
+	instanceConf_t *owner[2 * MAX_INPUTS];
+	bool is_dump[2 * MAX_INPUTS];
+	int n;
 	CODESTARTrunInput
-	for (instanceConf_t *inst = runModConf->root; inst && n < MAX_INPUTS; inst = inst->next) {
-		if (!inst->active)
-			continue;
-		startup_dump(inst);
-		pfd[n] = (struct pollfd){.fd = nfct_sock_fd(&inst->sock), .events = POLLIN};
-		owner[n++] = inst;
-	}
+	for (instanceConf_t *inst = runModConf->root; inst; inst = inst->next)
+		if (inst->active && inst->dump && inst->dump_ok)
+			start_dump(inst, true);
 	while (glbl.GetGlobalInputTermState() == 0) {
+		n = build_pollset(pfd, owner, is_dump);
 		if (poll(pfd, (nfds_t)n, POLL_MS) <= 0)
 			continue; /* timeout, or EINTR from SIGTTIN at shutdown */
-		for (int i = 0; i < n; i++)
-			if (pfd[i].revents)
+		for (int i = 0; i < n; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			if (is_dump[i])
+				dump_step(owner[i]);
+			else
 				drain(owner[i]);
+			count_drops(owner[i]);
+		}
 	}
 ENDrunInput
 

@@ -8,7 +8,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
-int nfct_event_parse(const struct nlmsghdr *nlh, struct nfct_event *ev)
+int nfct_event_parse(const struct nlmsghdr *nlh, bool dump, struct nfct_event *ev)
 {
 	const struct nfgenmsg *nfg;
 	uint16_t type = nlh->nlmsg_type;
@@ -21,15 +21,16 @@ int nfct_event_parse(const struct nlmsghdr *nlh, struct nfct_event *ev)
 		break;
 	case IPCTNL_MSG_CT_NEW:
 		/* the kernel flags a new entry NLM_F_CREATE|NLM_F_EXCL */
-		ev->type = (nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL)) ? NFCT_EV_NEW
-									    : NFCT_EV_UPDATE;
+		ev->type = !dump && (nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL))
+				   ? NFCT_EV_NEW
+				   : NFCT_EV_UPDATE;
 		break;
 	default:
 		return -1;
 	}
 	nfg = mnl_nlmsg_get_payload(nlh);
 	ev->family = nfg->nfgen_family;
-	ev->portid = nlh->nlmsg_pid;
+	ev->portid = dump ? 0 : nlh->nlmsg_pid;
 	ct_parse(mnl_nlmsg_get_payload_offset(nlh, sizeof(*nfg)),
 		 mnl_nlmsg_get_payload_len(nlh) - MNL_ALIGN(sizeof(*nfg)), &ev->ct);
 	return 0;

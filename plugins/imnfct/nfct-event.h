@@ -21,9 +21,10 @@ struct nfct_event {
 	struct ct_info ct;
 };
 
-/* Returns -1 when nlh is not a conntrack event or dump entry. A dump entry
- * (NLM_F_MULTI) is reported as UPDATE. */
-int nfct_event_parse(const struct nlmsghdr *nlh, struct nfct_event *ev);
+/* Returns -1 when nlh is not a conntrack event or dump entry; nlh must be a
+ * whole message (nl_datagram_walk). A dump entry (dump true) is reported
+ * as UPDATE; its port id is the dumping socket's own, so it is not kept. */
+int nfct_event_parse(const struct nlmsghdr *nlh, bool dump, struct nfct_event *ev);
 
 const char *nfct_event_name(enum nfct_evtype type); /* "new", "update", "destroy" */
 

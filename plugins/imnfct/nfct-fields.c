@@ -3,6 +3,7 @@
  * its destination and DNAT in its source (status IPS_SRC_NAT/IPS_DST_NAT). */
 #include "nfct-fields.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include <json.h>
@@ -15,8 +16,6 @@ const struct field_desc nfct_fields[NCF_COUNT] = {
 #include "nfct-fields.def"
 #undef F
 };
-
-enum { IPS_SRC_NAT_BIT = 4, IPS_DST_NAT_BIT = 5 };
 
 static const char *transport(uint8_t proto)
 {
@@ -108,6 +107,23 @@ static void tv_from_ns(struct timeval *tv, uint64_t ns)
 	tv->tv_usec = (suseconds_t)(ns % 1000000000u / 1000u);
 }
 
+/* end - start in nanoseconds; 0 when the clock went back. An int64 holds
+ * 292 years of them: a longer span is no flow's, and is left out. */
+static bool duration_ns(const struct timeval *start, const struct timeval *end, int64_t *ns)
+{
+	int64_t s = (int64_t)end->tv_sec - (int64_t)start->tv_sec;
+	int64_t us = (int64_t)end->tv_usec - (int64_t)start->tv_usec;
+
+	if (s < 0 || (s == 0 && us < 0)) {
+		*ns = 0;
+		return true;
+	}
+	if (s >= INT64_MAX / 1000000000 - 1)
+		return false;
+	*ns = s * 1000000000 + us * 1000;
+	return true;
+}
+
 static void emit_times(struct jemit *e, const struct nfct_record *r)
 {
 	if (r->has_start) {
@@ -121,34 +137,42 @@ static void emit_times(struct jemit *e, const struct nfct_record *r)
 		je_timestamp(e, NCF_EVENT_END, &r->end, true);
 	}
 	if (r->has_start && r->has_end) {
-		int64_t ns = ((int64_t)r->end.tv_sec - r->start.tv_sec) * 1000000000 +
-			     ((int64_t)r->end.tv_usec - r->start.tv_usec) * 1000;
+		int64_t ns;
 
-		je_int(e, NCF_EVENT_DURATION, ns < 0 ? 0 : ns);
+		if (duration_ns(&r->start, &r->end, &ns))
+			je_int(e, NCF_EVENT_DURATION, ns);
 	}
+}
+
+/* A tuple's addresses: both came, of one family (ct_parse checks). */
+static bool tuple_addrs(const struct ct_tuple *t, int *alen)
+{
+	*alen = t->l3 == 4 ? 4 : 16;
+	return t->l3 != 0 && t->has_src && t->has_dst;
 }
 
 static void emit_addrs(struct jemit *e, const struct ct_info *ct)
 {
-	int alen = ct->orig.l3 == 4 ? 4 : 16;
+	const struct ct_tuple *r = &ct->reply;
+	int alen, rlen;
 
-	if (!(ct->has & CTH_ORIG) || ct->orig.l3 == 0)
+	if (!(ct->has & CTH_ORIG) || !tuple_addrs(&ct->orig, &alen))
 		return;
 	je_addr(e, NCF_SRC_IP, ct->orig.src, alen);
 	je_addr(e, NCF_DEST_IP, ct->orig.dst, alen);
-	if (!(ct->has & CTH_REPLY) || ct->reply.l3 == 0)
+	if (!(ct->has & CTH_REPLY) || !tuple_addrs(r, &rlen))
 		return;
-	je_addr(e, NCF_REPLY_SRC_IP, ct->reply.src, alen);
-	je_addr(e, NCF_REPLY_DST_IP, ct->reply.dst, alen);
-	if (ct->status & (1u << IPS_SRC_NAT_BIT)) {
-		je_addr(e, NCF_SNAT_IP, ct->reply.dst, alen);
-		if (ct->reply.has_ports)
-			je_int(e, NCF_SNAT_PORT, ct->reply.dport);
+	je_addr(e, NCF_REPLY_SRC_IP, r->src, rlen);
+	je_addr(e, NCF_REPLY_DST_IP, r->dst, rlen);
+	if (ct->status & CT_SRC_NAT) {
+		je_addr(e, NCF_SNAT_IP, r->dst, rlen);
+		if (r->has_ports)
+			je_int(e, NCF_SNAT_PORT, r->dport);
 	}
-	if (ct->status & (1u << IPS_DST_NAT_BIT)) {
-		je_addr(e, NCF_DNAT_IP, ct->reply.src, alen);
-		if (ct->reply.has_ports)
-			je_int(e, NCF_DNAT_PORT, ct->reply.sport);
+	if (ct->status & CT_DST_NAT) {
+		je_addr(e, NCF_DNAT_IP, r->src, rlen);
+		if (r->has_ports)
+			je_int(e, NCF_DNAT_PORT, r->sport);
 	}
 }
 
@@ -158,15 +182,17 @@ static void emit_community_id(struct jemit *e, const struct ct_info *ct, uint16_
 	char cid[COMMUNITY_ID_LEN];
 	bool ports = o->has_ports && (o->proto == 6 || o->proto == 17 || o->proto == 132);
 	uint16_t sp = o->sport, dp = o->dport;
+	int alen;
 
-	if (!je_wanted(e, NCF_COMMUNITY_ID) || !(ct->has & CTH_ORIG) || !o->has_proto || o->l3 == 0)
+	if (!je_wanted(e, NCF_COMMUNITY_ID) || !(ct->has & CTH_ORIG) || !o->has_proto ||
+	    !tuple_addrs(o, &alen))
 		return;
 	if (o->has_icmp) {
 		ports = true;
 		sp = o->icmp_type;
 		dp = o->icmp_code;
 	}
-	community_id_v1(seed, o->src, o->dst, o->l3 == 4 ? 4 : 16, o->proto, ports, sp, dp, cid);
+	community_id_v1(seed, o->src, o->dst, (size_t)alen, o->proto, ports, sp, dp, cid);
 	je_str(e, NCF_COMMUNITY_ID, cid);
 }
 

@@ -213,63 +213,115 @@ bool nfct_parse_cidr(const char *text, struct nfct_cidr *c)
 	return true;
 }
 
-struct mnl_socket *nfct_dump_open(char *err, size_t errlen)
+int nfct_dump_open(struct nfct_dump *d, char *err, size_t errlen)
 {
-	struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
-
-	if (nl == NULL || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+	memset(d, 0, sizeof(*d));
+	d->nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (d->nl == NULL || mnl_socket_bind(d->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		snprintf(err, errlen, "conntrack dump socket: %s", strerror(errno));
-		if (nl)
-			mnl_socket_close(nl);
-		return NULL;
+		nfct_dump_close(d);
+		return -1;
 	}
-	return nl;
+	d->portid = mnl_socket_get_portid(d->nl);
+	d->seq = (unsigned)time(NULL);
+	return 0;
 }
 
-long nfct_dump(struct mnl_socket *nl, nfct_dump_cb cb, void *data, char *err, size_t errlen)
+void nfct_dump_close(struct nfct_dump *d)
+{
+	if (d->nl)
+		mnl_socket_close(d->nl);
+	d->nl = NULL;
+	d->running = false;
+}
+
+int nfct_dump_fd(const struct nfct_dump *d)
+{
+	return mnl_socket_get_fd(d->nl);
+}
+
+static int dump_fail(struct nfct_dump *d, int e, char *err, size_t errlen)
+{
+	d->running = false;
+	snprintf(err, errlen, "%s%s", strerror(e),
+		 e == EPERM ? " (ctnetlink wants CAP_NET_ADMIN for each dump: rsyslogd "
+			      "dropped its privileges?)"
+			    : "");
+	return -1;
+}
+
+int nfct_dump_start(struct nfct_dump *d, char *err, size_t errlen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 	struct nfgenmsg *nfg;
-	unsigned seq = (unsigned)time(NULL), portid = mnl_socket_get_portid(nl);
-	long count = 0;
-	ssize_t n;
 
 	memset(buf, 0, sizeof(buf));
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
+	nlh->nlmsg_seq = ++d->seq;
 	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
 	nfg->nfgen_family = AF_UNSPEC;
 	nfg->version = NFNETLINK_V0;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		snprintf(err, errlen, "conntrack dump request: %s", strerror(errno));
-		return -1;
-	}
-	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
-		const struct nlmsghdr *m = (const struct nlmsghdr *)buf;
-		int len = (int)n;
-		bool done = false;
+	d->count = 0;
+	if (mnl_socket_sendto(d->nl, nlh, nlh->nlmsg_len) < 0)
+		return dump_fail(d, errno, err, errlen);
+	d->running = true;
+	return 0;
+}
 
-		for (; mnl_nlmsg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
-			if (m->nlmsg_seq != seq || m->nlmsg_pid != portid)
-				continue;
-			if (m->nlmsg_type == NLMSG_DONE || m->nlmsg_type == NLMSG_ERROR) {
-				done = true;
-				break;
-			}
-			cb(m, data);
-			count++;
-		}
-		if (done)
-			break;
+struct dump_read {
+	struct nfct_dump *d;
+	nfct_dump_cb cb;
+	void *data;
+	bool done;
+	int error; /* positive errno of an NLMSG_ERROR */
+};
+
+/* Replies of our request only: a reply of an earlier, abandoned dump has
+ * another sequence number. */
+static void dump_msg(const struct nlmsghdr *m, void *data)
+{
+	struct dump_read *r = data;
+
+	if (r->done || m->nlmsg_seq != r->d->seq || m->nlmsg_pid != r->d->portid)
+		return;
+	if (m->nlmsg_type == NLMSG_DONE) {
+		r->done = true;
+	} else if (m->nlmsg_type == NLMSG_ERROR) {
+		const struct nlmsgerr *e = mnl_nlmsg_get_payload(m);
+
+		r->done = true;
+		r->error = m->nlmsg_len >= mnl_nlmsg_size(sizeof(*e)) ? -e->error : EPROTO;
+	} else {
+		r->cb(m, r->data);
+		r->d->count++;
 	}
-	if (n < 0) {
-		snprintf(err, errlen, "conntrack dump: %s", strerror(errno));
-		return -1;
+}
+
+int nfct_dump_step(struct nfct_dump *d, int max, nfct_dump_cb cb, void *data, char *err,
+		   size_t errlen)
+{
+	static __thread char buf[32 * 1024]; /* netlink_dump sends up to 32 KiB */
+	struct dump_read r = {d, cb, data, false, 0};
+
+	for (int i = 0; i < max && !r.done; i++) {
+		ssize_t n = nl_recv(nfct_dump_fd(d), buf, sizeof(buf), MSG_DONTWAIT, &d->drops);
+
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return 1;
+		if (n < 0)
+			return dump_fail(d, errno, err, errlen);
+		if (!nl_datagram_walk(buf, (size_t)n, dump_msg, &r))
+			return dump_fail(d, EPROTO, err, errlen);
 	}
-	return count;
+	if (!r.done)
+		return 1;
+	d->running = false;
+	if (r.error)
+		return dump_fail(d, r.error, err, errlen);
+	return 0;
 }
 
 static int read_int(const char *name)

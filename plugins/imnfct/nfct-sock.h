@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nlmsg.h"
+
 struct mnl_socket;
 struct nlmsghdr;
 
@@ -39,6 +41,7 @@ struct nfct_sock_cfg {
 struct nfct_sock {
 	struct mnl_socket *nl;
 	int rcvbuf; /* effective, as the kernel reports it */
+	struct nl_rx_drops drops;
 };
 
 int nfct_sock_open(struct nfct_sock *s, const struct nfct_sock_cfg *cfg, char *err, size_t errlen);
@@ -53,12 +56,31 @@ bool nfct_cidr_match(const struct nfct_cidr *c, int n, int family, const uint8_t
 /* Parses "10.0.0.0/8" or "fd00::/8". */
 bool nfct_parse_cidr(const char *text, struct nfct_cidr *c);
 
-/* A socket for table dumps, opened in the namespace to dump (and before any
- * privilege drop: ctnetlink wants CAP_NET_ADMIN for every request). */
-struct mnl_socket *nfct_dump_open(char *err, size_t errlen);
-/* Dump the table; cb gets every entry. Returns the count, -1 on error. */
+/* A table dump (IPCTNL_MSG_CT_GET with NLM_F_DUMP) read in steps, so a
+ * large table never holds up the other sockets of the input thread. The
+ * socket is opened in the namespace to dump, before any privilege drop:
+ * ctnetlink also checks CAP_NET_ADMIN on each request, so a dump after the
+ * drop fails with EPERM, which is reported, never taken for an empty table. */
+struct nfct_dump {
+	struct mnl_socket *nl;
+	unsigned seq, portid;
+	bool running;
+	long count; /* entries of the dump under way */
+	struct nl_rx_drops drops;
+};
+
+int nfct_dump_open(struct nfct_dump *d, char *err, size_t errlen);
+void nfct_dump_close(struct nfct_dump *d);
+int nfct_dump_fd(const struct nfct_dump *d);
+/* Sends the request; returns 0 or -1 with a message. */
+int nfct_dump_start(struct nfct_dump *d, char *err, size_t errlen);
 typedef void (*nfct_dump_cb)(const struct nlmsghdr *nlh, void *data);
-long nfct_dump(struct mnl_socket *nl, nfct_dump_cb cb, void *data, char *err, size_t errlen);
+/* Reads at most max datagrams of the dump under way, without blocking, and
+ * gives cb every entry. Returns 1 while the dump goes on, 0 when it ended
+ * (d->count entries), -1 when the kernel refused or failed it (message in
+ * err, naming the cause). */
+int nfct_dump_step(struct nfct_dump *d, int max, nfct_dump_cb cb, void *data, char *err,
+		   size_t errlen);
 
 /* The sysctls of the current namespace (-1 when unreadable). */
 struct nfct_sysctls {
