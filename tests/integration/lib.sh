@@ -4,7 +4,8 @@
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 SYSMODS=/usr/lib/$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)/rsyslog
-MODDIR="$TOP/.libs:$SYSMODS"
+# RNF_MODDIR: test the modules of another build (default: this tree's)
+MODDIR="${RNF_MODDIR:-$TOP/.libs}:$SYSMODS"
 W=$(mktemp -d /tmp/rnf-test.XXXXXX)
 chmod 755 "$W"
 TNAME=$(basename "$0" .sh)

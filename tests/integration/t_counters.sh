@@ -35,3 +35,25 @@ expect_eq "seq.gaps counts exactly the packets lost" "$((SENT - GOT))" "$(num 1 
 expect_eq "received and submitted agree with the output" "$GOT $GOT" "$(num 1 received) $(num 1 submitted)"
 expect_eq "rate limiting: 5 pass, the rest counted" "5 $(($(cat "$W/rl.sent") - 5))" \
   "$(grep -c 'PROTO=UDP' "$W/rl.msg") $(num 2 ratelimit.discarded)"
+
+# A full queue: eFLOWCTL_NO_DELAY spares the reader the delay marks, not
+# queue.timeoutEnqueue. The action blocks on a FIFO nobody reads, the
+# ruleset queue (10 messages) fills, each further message waits 200 ms and
+# is discarded: the reader's wait shows in submit.blocked.ms, the discards
+# in the queue's discarded.full.
+mkfifo "$W/fifo"
+rs_conf "
+ruleset(name=\"stuck\" queue.type=\"LinkedList\" queue.size=\"10\" queue.timeoutEnqueue=\"200\"
+	queue.timeoutShutdown=\"100\" queue.timeoutActionCompletion=\"100\") {
+	action(type=\"omfile\" file=\"$W/fifo\" template=\"msgline\") }
+input(type=\"imnflog\" group=\"2\" netns=\"${NSP}B\" ruleset=\"stuck\")
+"
+rs_start
+nsx A "$W/flood" 10.200.0.2 10 2000 0.5 > /dev/null
+sleep 4
+cat "$W/fifo" > /dev/null & # unblock the action so rsyslogd can stop
+rs_stop
+expect_eq "waits on a full queue counted" yes \
+  "$([ "$(num 2 submit.blocked.ms)" -ge 1000 ] && echo yes)"
+expect_eq "the queue counted its discards" yes \
+  "$([ "$(grep '"name": "stuck' "$W/stats" | tail -1 | grep -o '"discarded.full": [0-9]*' | grep -o '[0-9]*$')" -gt 0 ] && echo yes)"

@@ -21,6 +21,7 @@ CONF
 		notok "$1"; echo "#  exit $rc"; sed 's/^/#  /' "$W/n1.out"; fi
 }
 n1 "valid config passes -N1" 0 "" "group=\"1\" netns=\"${NSP}B\" schema=\"ulogd\" text.flags=[\"tcpseq\",\"uid\"]"
+n1 "array values also as one comma-separated string" 0 "" "group=\"1\" text.flags=\"tcpseq, uid,macdecode\""
 n1 "typo in a parameter name" 1 "parameter 'grup' not known -- typo in config file?" 'grup="1"'
 n1 "group is required" 1 "parameter 'group' required but not specified" 'schema="ecs"'
 n1 "group out of range" 1 "imnflog: group 70000 out of range 0..65535" 'group="70000"'

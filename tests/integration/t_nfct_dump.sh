@@ -1,8 +1,10 @@
 #!/bin/bash
 # dump="on": flows alive before rsyslogd starts are reported at start (as
 # UPDATE, the state of an existing connection), with their kernel start
-# times, and their DESTROY later carries start and duration. Without kernel
-# timestamps the start of a DESTROY comes from the NEW the input saw.
+# times and the line `conntrack -L` prints, and their DESTROY later carries
+# start and duration. Without kernel timestamps the start of a DESTROY comes
+# from the NEW the input saw. After a privilege drop the kernel refuses
+# dumps, and the input says so.
 . "$(dirname "$0")/lib.sh"
 require_root
 RS_MODS=imnfct
@@ -18,10 +20,12 @@ rs_conf "
 template(name=\"flow\" type=\"string\" string=\"%\$!event!action% %\$!source!ip% %\$!event!start%\\n\")
 action(type=\"omfile\" file=\"$W/out\" template=\"flow\")
 action(type=\"omfile\" file=\"$W/out.json\" template=\"jsonline\")
+action(type=\"omfile\" file=\"$W/out.msg\" template=\"msgline\")
 input(type=\"imnfct\" netns=\"${NSP}F\" events=\"destroy\" dump=\"on\")
 "
 rs_start
 wait_lines "$W/out" 3
+nsx F conntrack -L -o extended,id 2> /dev/null > "$W/conntrack-L"
 nsx F conntrack -F 2> /dev/null
 wait_lines "$W/out" 6
 rs_stop
@@ -35,6 +39,13 @@ conntrack-destroy 10.7.0.1
 conntrack-destroy 10.7.0.2
 conntrack-destroy 10.7.0.3" \
   "$(cut -d' ' -f1,2 "$W/out" | sort -k1,1r -k2,2)"
+# timeouts and delta-time tick between the two reads: masked
+mask() { sed -E 's/^(ipv4 +2 udp +17) [0-9]+ /\1 T /; s/delta-time=[0-9]+ /delta-time=D /'; }
+expect_eq "dump entries: the line conntrack -L prints, no USERSPACE of our own socket" \
+  "$(sort "$W/conntrack-L" | mask)" \
+  "$(grep '^\[UPDATE\] ' "$W/out.msg" | sed 's/^\[UPDATE\] //' | sort | mask)"
+expect_eq "dump entries carry no port id" "0 3" \
+  "$(grep conntrack-update "$W/out.json" | grep -c '"portid"') $(grep conntrack-update "$W/out.json" | wc -l)"
 expect_eq "start times are the kernel's, before rsyslogd started" "yes" "$(python3 -c "
 import json, datetime
 ok = True
@@ -68,3 +79,22 @@ ok = ok and end['event']['start'] == new['@timestamp'] and end['event']['end'] =
 d = (ts(end['event']['end']) - ts(end['event']['start'])).total_seconds()
 ok = ok and abs(d - end['event']['duration'] / 1e9) < 1e-6 and 1.1 < d < 5
 print('yes' if ok else 'no: ' + json.dumps([new['event'], end['event']]))")"
+
+# After a privilege drop ctnetlink refuses dumps (CAP_NET_ADMIN is checked
+# on each request): an error that says so, never "0 existing flows".
+chmod 777 "$W"
+rs_conf "
+global(privdrop.user.name=\"nobody\" privdrop.group.name=\"nogroup\")
+action(type=\"omfile\" file=\"$W/priv.json\" template=\"jsonline\" fileCreateMode=\"0666\")
+input(type=\"imnfct\" netns=\"${NSP}F\" dump=\"on\")
+"
+rs_start
+for _ in $(seq 50); do grep -q "start-up dump" "$W/internal" && break; sleep 0.1; done
+nsx F conntrack -I -p udp -s 10.9.0.1 -d 10.9.0.9 --sport 1 --dport 53 -t 60 2> /dev/null
+wait_lines "$W/priv.json" 1
+rs_stop
+expect_eq "dump after the privilege drop: the kernel's refusal reported" \
+  "imnfct: start-up dump failed: Operation not permitted (ctnetlink wants CAP_NET_ADMIN for each dump: rsyslogd dropped its privileges?)" \
+  "$(grep -m1 -o 'imnfct: start-up dump[^[]*' "$W/internal" | sed 's/ *$//')"
+expect_eq "events still arrive after the privilege drop" conntrack-new \
+  "$(python3 -c "import json; print(json.loads(open('$W/priv.json').readline())['event']['action'])")"

@@ -22,6 +22,7 @@ n1 "bad mark" 'imnfct: mark="0x10/zz" is not VALUE or VALUE/MASK' 'mark="0x10/zz
 n1 "unknown protocol" "imnfct: protocols value 'tpc' unknown (icmp, tcp, udp, dccp, gre, icmpv6, sctp, udplite), or more than 8" 'protocols="tpc"'
 n1 "missing namespace" "imnfct: network namespace 'nope' not found at /run/netns/nope" 'netns="nope"'
 n1 "typo in a parameter" "parameter 'evnts' not known -- typo in config file?" 'evnts="new"'
+n1 "an unknown word in a comma-separated list" "imnfct: events value 'delete' unknown; use new, update or destroy" 'events="new,delete"'
 
 # Kernel traps, reported in plain words for the input's namespace.
 nsx F sysctl -qw net.netfilter.nf_conntrack_events=2 net.netfilter.nf_conntrack_acct=0 net.netfilter.nf_conntrack_timestamp=0

@@ -3,73 +3,8 @@
 #include <stdlib.h>
 
 #include "nfdecode.h"
+#include "pkt-build.h"
 #include "unit.h"
-
-static size_t put16(uint8_t *p, size_t off, uint16_t v)
-{
-	p[off] = (uint8_t)(v >> 8);
-	p[off + 1] = (uint8_t)v;
-	return off + 2;
-}
-
-static void put32(uint8_t *p, size_t off, uint32_t v)
-{
-	put16(p, off, (uint16_t)(v >> 16));
-	put16(p, off + 2, (uint16_t)v);
-}
-
-/* IPv4 header of 20 + optlen bytes for a payload of plen bytes. */
-static size_t ipv4(uint8_t *p, uint8_t proto, size_t optlen, size_t plen, uint16_t frag)
-{
-	size_t hlen = 20 + optlen;
-
-	memset(p, 0, hlen);
-	p[0] = (uint8_t)(0x40 | hlen / 4);
-	p[1] = 0xb8; /* DSCP EF */
-	put16(p, 2, (uint16_t)(hlen + plen));
-	put16(p, 4, 0x1234);
-	put16(p, 6, frag);
-	p[8] = 64;
-	p[9] = proto;
-	put16(p, 10, 0xbeef);
-	memcpy(p + 12, (uint8_t[]){192, 0, 2, 1, 198, 51, 100, 7}, 8);
-	return hlen;
-}
-
-static size_t ipv6(uint8_t *p, uint8_t nh, size_t plen)
-{
-	memset(p, 0, 40);
-	put32(p, 0, 0x6a012345); /* tclass 0xa0, flow 0x12345 */
-	put16(p, 4, (uint16_t)plen);
-	p[6] = nh;
-	p[7] = 63;
-	p[8] = 0x20;
-	p[9] = 0x01;
-	p[10] = 0x0d;
-	p[11] = 0xb8;
-	p[23] = 1;
-	memcpy(p + 24, p + 8, 16);
-	p[39] = 2;
-	return 40;
-}
-
-/* SYN with MSS 1460, SACK-permitted, timestamps, NOP, window scale 7. */
-static size_t tcp_syn(uint8_t *p)
-{
-	static const uint8_t opts[] = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0,
-				       0, 1, 0,	   0,	 0, 0, 1, 3,  3, 7};
-
-	memset(p, 0, 40);
-	put16(p, 0, 40000);
-	put16(p, 2, 22);
-	put32(p, 4, 1000);
-	p[12] = 10 << 4;
-	p[13] = 0x02 | 0xc0; /* SYN, ECE, CWR */
-	put16(p, 14, 64240);
-	put16(p, 16, 0xabcd);
-	memcpy(p + 20, opts, sizeof(opts));
-	return 40;
-}
 
 static void test_ipv4_tcp_syn_options(void)
 {
@@ -298,22 +233,22 @@ static void test_ipv6_tcp_and_exthdrs(void)
 
 static void test_ipv6_hostile(void)
 {
-	uint8_t b[200];
+	uint8_t b[40 + (NFD_MAX_EXTHDR + 1) * 8];
 	struct nfd_packet k;
-	size_t n = ipv6(b, 60, 9 * 8);
+	size_t n = ipv6(b, 60, (NFD_MAX_EXTHDR + 1) * 8);
 
-	/* nine destination-options headers: the walk stops at its cap */
-	for (int i = 0; i < 9; i++) {
+	/* one destination-options header more than the cap: the walk stops */
+	for (int i = 0; i <= NFD_MAX_EXTHDR; i++) {
 		b[n + 8 * i] = 60;
 		b[n + 8 * i + 1] = 0;
 	}
-	nfd_decode(&k, 10, 0x86dd, b, n + 72);
+	nfd_decode(&k, 10, 0x86dd, b, sizeof(b));
 	CHECK("ext cap", k.anomalies & NFD_BAD_IPV6_EXT_LIMIT);
 	CHECK_EQ("walked", NFD_MAX_EXTHDR, k.l3.v6.nexthdrs);
 	/* a header length that points past the capture */
 	b[n] = 6;
 	b[n + 1] = 255;
-	nfd_decode(&k, 10, 0x86dd, b, n + 72);
+	nfd_decode(&k, 10, 0x86dd, b, sizeof(b));
 	CHECK_EQ("tcp beyond capture", NFD_LAYER_TCP, k.truncated);
 	nfd_decode(&k, 10, 0x86dd, b, 39);
 	CHECK("v6 header cut", !k.l3.hdr_ok && k.truncated == NFD_LAYER_IPV6);

@@ -59,7 +59,7 @@ static void test_snat_destroy(void)
 	struct nfct_event ev;
 	struct nfct_record r = {.ev = &ev, .now = {1700000004, 0}};
 
-	CHECK("parsed", nfct_event_parse(snat_destroy(buf), &ev) == 0);
+	CHECK("parsed", nfct_event_parse(snat_destroy(buf), false, &ev) == 0);
 	CHECK_EQ("destroy", NFCT_EV_DESTROY, ev.type);
 	nfct_record_times(&r, false, NULL);
 	CHECK_STR(
@@ -100,7 +100,7 @@ static void test_times_without_kernel_timestamps(void)
 	struct nfct_record r = {.ev = &ev, .now = {1000, 500}};
 	struct timeval seen = {990, 250};
 
-	nfct_event_parse(snat_destroy(buf), &ev);
+	nfct_event_parse(snat_destroy(buf), false, &ev);
 	ev.ct.has &= ~(CTH_START | CTH_STOP);
 	nfct_record_times(&r, true, &seen);
 	CHECK("start from the table",
@@ -119,13 +119,13 @@ static void test_event_types(void)
 
 	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_NEW;
 	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	CHECK("new", nfct_event_parse(nlh, &ev) == 0 && ev.type == NFCT_EV_NEW);
+	CHECK("new", nfct_event_parse(nlh, false, &ev) == 0 && ev.type == NFCT_EV_NEW);
 	nlh->nlmsg_flags = 0;
-	CHECK("update", nfct_event_parse(nlh, &ev) == 0 && ev.type == NFCT_EV_UPDATE);
+	CHECK("update", nfct_event_parse(nlh, false, &ev) == 0 && ev.type == NFCT_EV_UPDATE);
 	nlh->nlmsg_type = (NFNL_SUBSYS_ULOG << 8);
-	CHECK("not ctnetlink", nfct_event_parse(nlh, &ev) < 0);
+	CHECK("not ctnetlink", nfct_event_parse(nlh, false, &ev) < 0);
 	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET_STATS;
-	CHECK("not an event", nfct_event_parse(nlh, &ev) < 0);
+	CHECK("not an event", nfct_event_parse(nlh, false, &ev) < 0);
 }
 
 static void test_table_bounded(void)

@@ -12,9 +12,8 @@
 
 #include "nflog-fields.h"
 #include "nflog-text.h"
+#include "pkt-build.h"
 #include "unit.h"
-
-static const uint8_t MAC[14] = {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 8, 0};
 
 /* IPv4 TCP SYN 192.0.2.1:40000 -> 198.51.100.7:22 with MSS, SACK-permitted,
  * timestamps and window scale, DF, TOS 0xb8. */
@@ -23,46 +22,6 @@ static const uint8_t SYN[60] = {
 	1,    198,  51,	  100,	7,    0x9c, 0x40, 0x00, 0x16, 0x00, 0x00, 0x03, 0xe8, 0,    0,
 	0,    0,    0xa0, 0xc2, 0xfa, 0xf0, 0xab, 0xcd, 0x00, 0x00, 2,	  4,	5,    0xb4, 4,
 	2,    8,    10,	  0,	0,    0,    1,	  0,	0,    0,    0,	  1,	3,    3,    7};
-
-struct builder {
-	char buf[4096];
-	struct nlmsghdr *nlh;
-};
-
-static void begin(struct builder *b, uint8_t family, uint16_t group, uint16_t proto, uint8_t hook)
-{
-	struct nfgenmsg *nfg;
-	uint8_t hdr[4] = {(uint8_t)(proto >> 8), (uint8_t)proto, hook, 0};
-
-	b->nlh = mnl_nlmsg_put_header(b->buf);
-	b->nlh->nlmsg_type = (NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_PACKET;
-	nfg = mnl_nlmsg_put_extra_header(b->nlh, sizeof(*nfg));
-	nfg->nfgen_family = family;
-	nfg->res_id = htons(group);
-	mnl_attr_put(b->nlh, NFULA_PACKET_HDR, sizeof(hdr), hdr);
-}
-
-static void timestamp(struct builder *b, uint64_t sec, uint64_t usec)
-{
-	uint8_t ts[16];
-
-	for (int i = 0; i < 8; i++) {
-		ts[i] = (uint8_t)(sec >> (56 - 8 * i));
-		ts[8 + i] = (uint8_t)(usec >> (56 - 8 * i));
-	}
-	mnl_attr_put(b->nlh, NFULA_TIMESTAMP, sizeof(ts), ts);
-}
-
-static void input_eth(struct builder *b, uint32_t ifindex)
-{
-	uint8_t hw[12] = {0, 6, 0, 0, 2, 0, 0, 0, 0, 2};
-
-	mnl_attr_put_u32(b->nlh, NFULA_IFINDEX_INDEV, htonl(ifindex));
-	mnl_attr_put(b->nlh, NFULA_HWADDR, sizeof(hw), hw);
-	mnl_attr_put_u16(b->nlh, NFULA_HWTYPE, htons(1));
-	mnl_attr_put_u16(b->nlh, NFULA_HWLEN, htons(14));
-	mnl_attr_put(b->nlh, NFULA_HWHEADER, sizeof(MAC), MAC);
-}
 
 static void prepare(struct builder *b, struct nflog_work *w, const char *in, const char *out)
 {
@@ -76,7 +35,9 @@ static void prepare(struct builder *b, struct nflog_work *w, const char *in, con
 static const char *json(struct nflog_work *w, enum nf_schema s, const char *verdict)
 {
 	static char out[8192];
-	struct nflog_opts o = {s, s == NF_SCHEMA_ULOGD ? "Netfilter" : NULL, verdict, 0};
+	struct nflog_opts o = {.schema = s,
+			      .device = s == NF_SCHEMA_ULOGD ? "Netfilter" : NULL,
+			      .verdict = verdict};
 	struct fjson_object *j = nflog_fields_json(&w->rec, &o);
 
 	snprintf(out, sizeof(out), "%s", fjson_object_to_json_string_ext(j, FJSON_TO_STRING_PLAIN));
