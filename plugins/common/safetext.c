@@ -1,6 +1,5 @@
 #include "safetext.h"
 
-#include <stdbool.h>
 #include <stdint.h>
 
 /* Length of the valid UTF-8 sequence at p (RFC 3629 section 4: no
@@ -77,4 +76,18 @@ size_t safe_text(char *out, size_t size, const char *in, size_t n)
 	}
 	out[o] = '\0';
 	return o;
+}
+
+bool safe_text_ok(const char *s, size_t n)
+{
+	const uint8_t *p = (const uint8_t *)s;
+
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_len(p + i, n - i);
+
+		if (len == 0 || is_control(p + i, len))
+			return false;
+		i += len;
+	}
+	return true;
 }

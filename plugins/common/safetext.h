@@ -13,6 +13,7 @@
 #ifndef SAFETEXT_H
 #define SAFETEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Room safe_text needs for n untrusted bytes, NUL included. */
@@ -21,5 +22,9 @@
 /* Writes the escaped form of in[0..n) into out (always NUL-terminated,
  * cut at a character boundary when size is short) and returns its length. */
 size_t safe_text(char *out, size_t size, const char *in, size_t n);
+
+/* Whether s[0..n) is what safe_text writes: valid UTF-8 without control
+ * characters (the fuzzers check every line and JSON document with it). */
+bool safe_text_ok(const char *s, size_t n);
 
 #endif

@@ -1,0 +1,48 @@
+/* What every fuzz target asserts of its output: a text line holds no line
+ * break and no unprintable byte and is valid UTF-8; a JSON document is
+ * valid UTF-8 and parses. A violation aborts, which libFuzzer reports
+ * like a crash, with the input that caused it. */
+#ifndef FUZZ_H
+#define FUZZ_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json.h>
+
+#include "safetext.h"
+
+static inline void fuzz_fail(const char *what, const char *s)
+{
+	fprintf(stderr, "fuzz: %s: %s\n", what, s);
+	abort();
+}
+
+static inline void check_line(const char *s, size_t len)
+{
+	if (strlen(s) != len)
+		fuzz_fail("line length", s);
+	if (!safe_text_ok(s, len))
+		fuzz_fail("unprintable byte or invalid UTF-8 in a line", s);
+}
+
+/* Serializes j as rsyslog's $!all-json does, checks it, and frees j. */
+static inline void check_json(struct fjson_object *j)
+{
+	const char *s;
+	struct fjson_object *back;
+
+	if (j == NULL)
+		return;
+	s = fjson_object_to_json_string_ext(j, FJSON_TO_STRING_SPACED);
+	if (!safe_text_ok(s, strlen(s)))
+		fuzz_fail("invalid UTF-8 or a raw control character in JSON", s);
+	back = fjson_tokener_parse(s);
+	if (back == NULL)
+		fuzz_fail("JSON does not parse", s);
+	fjson_object_put(back);
+	fjson_object_put(j);
+}
+
+#endif
