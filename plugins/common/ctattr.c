@@ -396,8 +396,8 @@ const char *ct_sctp_state_name(uint8_t state)
 {
 	/* enum sctp_conntrack */
 	static const char *const names[] = {
-		"NONE",		 "CLOSED",	  "COOKIE_WAIT",       "COOKIE_ECHOED",
-		"ESTABLISHED",	 "SHUTDOWN_SENT", "SHUTDOWN_RECD",     "SHUTDOWN_ACK_SENT",
+		"NONE",		  "CLOSED",	     "COOKIE_WAIT",   "COOKIE_ECHOED",
+		"ESTABLISHED",	  "SHUTDOWN_SENT",   "SHUTDOWN_RECD", "SHUTDOWN_ACK_SENT",
 		"HEARTBEAT_SENT", "HEARTBEAT_ACKED",
 	};
 
@@ -408,7 +408,7 @@ const char *ct_dccp_state_name(uint8_t state)
 {
 	/* enum ct_dccp_states */
 	static const char *const names[] = {
-		"NONE",	   "REQUEST", "RESPOND",  "PARTOPEN", "OPEN",
+		"NONE",	    "REQUEST", "RESPOND",  "PARTOPEN", "OPEN",
 		"CLOSEREQ", "CLOSING", "TIMEWAIT", "IGNORE",   "INVALID",
 	};
 

@@ -46,7 +46,7 @@ enum {
 };
 
 struct ct_tuple {
-	uint8_t l3;	   /* 4 or 6: the family of its addresses, 0 if none came */
+	uint8_t l3; /* 4 or 6: the family of its addresses, 0 if none came */
 	bool has_src, has_dst;
 	uint8_t src[16], dst[16];
 	bool has_proto;
@@ -74,8 +74,8 @@ struct ct_info {
 	uint32_t status, id, mark, timeout, use, secmark;
 	uint16_t zone;
 	uint8_t tcp_state, sctp_state, dccp_state;
-	struct ct_counters counters[2]; /* original, reply direction */
-	uint64_t start_ns, stop_ns;	/* CLOCK_REALTIME, nf_conntrack_timestamp */
+	struct ct_counters counters[2];		    /* original, reply direction */
+	uint64_t start_ns, stop_ns;		    /* CLOCK_REALTIME, nf_conntrack_timestamp */
 	char helper[SAFE_TEXT_SIZE(CT_HELPER_MAX)]; /* escaped (safetext.h) */
 	char secctx[SAFE_TEXT_SIZE(CT_SECCTX_MAX)];
 	uint8_t labels[16]; /* connlabel bits (128) */

@@ -12,9 +12,9 @@
 
 #include "nlwalk.h"
 
-#define MISSING_RETRY_S 1
-#define QUERY_TIMEOUT_MS 500 /* the kernel answers at once; never block a reader longer */
-#define QUERY_BUF (32 * 1024) /* a dump message may take up to 32 KiB (netlink_dump) */
+#define MISSING_RETRY_S	 1
+#define QUERY_TIMEOUT_MS 500	     /* the kernel answers at once; never block a reader longer */
+#define QUERY_BUF	 (32 * 1024) /* a dump message may take up to 32 KiB (netlink_dump) */
 
 static time_t now_s(void)
 {

@@ -21,8 +21,8 @@ struct mnl_socket;
 
 struct ifcache_ent {
 	uint32_t index;
-	bool missing;	  /* the kernel said there is no such interface */
-	time_t retry_at;  /* missing: ask again from then on (CLOCK_MONOTONIC s) */
+	bool missing;	 /* the kernel said there is no such interface */
+	time_t retry_at; /* missing: ask again from then on (CLOCK_MONOTONIC s) */
 	char name[IFC_NAME_SIZE];
 };
 

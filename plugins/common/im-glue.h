@@ -126,7 +126,8 @@ static inline uint64_t im_submit(multi_submit_t *ms)
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	multiSubmitFlush(ms);
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	ms_waited = ((int64_t)(b.tv_sec - a.tv_sec) * 1000000000 + (b.tv_nsec - a.tv_nsec)) / 1000000;
+	ms_waited =
+		((int64_t)(b.tv_sec - a.tv_sec) * 1000000000 + (b.tv_nsec - a.tv_nsec)) / 1000000;
 	return ms_waited >= 10 ? (uint64_t)ms_waited : 0;
 }
 

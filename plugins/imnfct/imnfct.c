@@ -82,10 +82,10 @@ struct instanceConf_s {
 	/* runtime */
 	bool active;
 	struct nfct_sock sock;
-	bool dump_ok;	     /* the dump socket opened */
+	bool dump_ok;		 /* the dump socket opened */
 	struct nfct_dump dumper; /* start-up dump and resyncs */
-	bool reporting;	     /* the dump under way is the start-up one */
-	bool resync;	     /* a resync is due once the dump under way ends */
+	bool reporting;		 /* the dump under way is the start-up one */
+	bool resync;		 /* a resync is due once the dump under way ends */
 	struct nfct_table table;
 	uint64_t foreign_seen, truncated_seen; /* what the counters hold already */
 	multi_submit_t multisub;

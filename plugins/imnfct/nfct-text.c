@@ -97,8 +97,9 @@ static void text_tuple(struct strbuf *sb, const struct ct_tuple *t, const struct
 
 static void text_head(struct strbuf *sb, const struct nfct_event *ev)
 {
-	static const char *const label[] = {
-		[NFCT_EV_NEW] = "[NEW] ", [NFCT_EV_UPDATE] = "[UPDATE] ", [NFCT_EV_DESTROY] = "[DESTROY] "};
+	static const char *const label[] = {[NFCT_EV_NEW] = "[NEW] ",
+					    [NFCT_EV_UPDATE] = "[UPDATE] ",
+					    [NFCT_EV_DESTROY] = "[DESTROY] "};
 	const struct ct_info *ct = &ev->ct;
 
 	sb_puts(sb, label[ev->type]);

@@ -520,8 +520,8 @@ static bool walk_fragment(struct dctx *c, struct nfd_l3 *l3, const struct span *
 /* The extension-header walk of RFC 8200 section 4, in the kernel's order.
  * Each header is recorded with what the kernel's text needs of it; a
  * fragment header with a non-zero offset means no upper-layer header. */
-static size_t walk_ipv6_exthdrs(struct dctx *c, struct nfd_l3 *l3, const struct span *s,
-				size_t ptr, uint8_t *cur)
+static size_t walk_ipv6_exthdrs(struct dctx *c, struct nfd_l3 *l3, const struct span *s, size_t ptr,
+				uint8_t *cur)
 {
 	struct nfd_ipv6 *ip = &l3->v6;
 	uint8_t nh, hl;
@@ -725,13 +725,13 @@ bool nfd_decode(struct nfd_packet *pkt, uint8_t family, uint16_t ethertype, cons
 const char *nfd_layer_name(enum nfd_layer layer)
 {
 	static const char *const names[] = {
-		[NFD_LAYER_NONE] = "none",	  [NFD_LAYER_VLAN] = "vlan",
-		[NFD_LAYER_ARP] = "arp",	  [NFD_LAYER_IPV4] = "ipv4",
-		[NFD_LAYER_IPV6] = "ipv6",	  [NFD_LAYER_IPV6_EXT] = "ipv6-exthdr",
-		[NFD_LAYER_TCP] = "tcp",	  [NFD_LAYER_UDP] = "udp",
-		[NFD_LAYER_ICMP] = "icmp",	  [NFD_LAYER_ICMPV6] = "icmpv6",
-		[NFD_LAYER_SCTP] = "sctp",	  [NFD_LAYER_DCCP] = "dccp",
-		[NFD_LAYER_GRE] = "gre",	  [NFD_LAYER_IPSEC] = "ipsec",
+		[NFD_LAYER_NONE] = "none", [NFD_LAYER_VLAN] = "vlan",
+		[NFD_LAYER_ARP] = "arp",   [NFD_LAYER_IPV4] = "ipv4",
+		[NFD_LAYER_IPV6] = "ipv6", [NFD_LAYER_IPV6_EXT] = "ipv6-exthdr",
+		[NFD_LAYER_TCP] = "tcp",   [NFD_LAYER_UDP] = "udp",
+		[NFD_LAYER_ICMP] = "icmp", [NFD_LAYER_ICMPV6] = "icmpv6",
+		[NFD_LAYER_SCTP] = "sctp", [NFD_LAYER_DCCP] = "dccp",
+		[NFD_LAYER_GRE] = "gre",   [NFD_LAYER_IPSEC] = "ipsec",
 	};
 
 	if ((size_t)layer >= sizeof(names) / sizeof(names[0]))

@@ -144,12 +144,12 @@ struct nfd_ipv4 { /* RFC 791 */
  * (nf_log_syslog.c dump_ipv6_packet without the IPOPT flag, which walks
  * furthest); some endings return before PROTO=, UID= and MARK=. */
 enum nfd_v6walk {
-	NFD_V6WALK_L4 = 0,	     /* an upper-layer header follows */
-	NFD_V6WALK_ESP,		     /* ESP: nothing after it is readable */
-	NFD_V6WALK_TRUNC,	     /* the next header's first two bytes were not captured */
-	NFD_V6WALK_FRAG_TRUNC,	     /* the last fragment header was cut */
-	NFD_V6WALK_OPT_AFTER_FRAG,   /* an options header inside a non-first fragment */
-	NFD_V6WALK_LIMIT,	     /* more than NFD_MAX_EXTHDR headers */
+	NFD_V6WALK_L4 = 0,	   /* an upper-layer header follows */
+	NFD_V6WALK_ESP,		   /* ESP: nothing after it is readable */
+	NFD_V6WALK_TRUNC,	   /* the next header's first two bytes were not captured */
+	NFD_V6WALK_FRAG_TRUNC,	   /* the last fragment header was cut */
+	NFD_V6WALK_OPT_AFTER_FRAG, /* an options header inside a non-first fragment */
+	NFD_V6WALK_LIMIT,	   /* more than NFD_MAX_EXTHDR headers */
 };
 
 /* One extension header as walked (RFC 8200 section 4; AH RFC 4302, ESP

@@ -350,8 +350,8 @@ static void emit_network(struct jemit *e, const struct nflog_record *r, const st
 		const uint8_t *s = alen == 4 ? l3->v4.saddr : l3->v6.saddr;
 		const uint8_t *d = alen == 4 ? l3->v4.daddr : l3->v6.daddr;
 		uint16_t sp = l3->sport, dp = l3->dport;
-		bool ports = l3->has_ports && (l3->l4proto == 6 || l3->l4proto == 17 ||
-					       l3->l4proto == 132);
+		bool ports = l3->has_ports &&
+			     (l3->l4proto == 6 || l3->l4proto == 17 || l3->l4proto == 132);
 
 		if (l3->l4 == NFD_L4_ICMP || l3->l4 == NFD_L4_ICMPV6) {
 			ports = true;

@@ -11,12 +11,13 @@
 #include "nflog-text.h"
 
 static const uint8_t ETH[14] = {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 8, 0};
-static const uint8_t SIT[20] = {0x45, 0, 0, 20, 0, 0, 0, 0, 64, 41, 0, 0, 192, 0, 2, 1, 192, 0, 2, 2};
+static const uint8_t SIT[20] = {0x45, 0, 0,   20, 0, 0, 0,   0, 64, 41,
+				0,    0, 192, 0,  2, 1, 192, 0, 2,  2};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const unsigned flags[] = {0,
-					 NFT_TCPSEQ | NFT_TCPOPT | NFT_IPOPT | NFT_UID | NFT_MACDECODE};
+	static const unsigned flags[] = {0, NFT_TCPSEQ | NFT_TCPOPT | NFT_IPOPT | NFT_UID |
+						    NFT_MACDECODE};
 	struct nflog_meta m;
 	struct nfd_packet pkt;
 	struct nflog_record r = {.meta = &m, .pkt = &pkt, .tv = {1700000000, 1}};

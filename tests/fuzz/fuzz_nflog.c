@@ -17,9 +17,9 @@ static void packet(const struct nlmsghdr *nlh, void *data)
 	if (nflog_prepare(&w, nlh, NULL, &now) < 0)
 		return;
 	check_line(text, nflog_text(&w.rec, 0, text, sizeof(text)));
-	check_line(text, nflog_text(&w.rec, NFT_TCPSEQ | NFT_TCPOPT | NFT_IPOPT | NFT_UID |
-						    NFT_MACDECODE,
-				    text, sizeof(text)));
+	check_line(text,
+		   nflog_text(&w.rec, NFT_TCPSEQ | NFT_TCPOPT | NFT_IPOPT | NFT_UID | NFT_MACDECODE,
+			      text, sizeof(text)));
 	for (int s = NF_SCHEMA_ECS; s <= NF_SCHEMA_ULOGD; s++) {
 		struct nflog_opts o = {.schema = (enum nf_schema)s};
 

@@ -144,8 +144,9 @@ static void decode_seeds(void)
 		decode_seed(name, 5, 0x86dd, 0, p, n);
 	}
 	/* ARP request, and an 802.1ad + 802.1Q double tag in the bridge family */
-	memcpy(p, (uint8_t[]){0, 1, 8, 0, 6, 4, 0, 1, 2, 0, 0, 0, 0, 1, 10, 0, 0, 1,
-			      0, 0, 0, 0, 0, 0, 10, 0, 0, 2}, 28);
+	memcpy(p, (uint8_t[]){0,  1, 8, 0, 6, 4, 0, 1, 2, 0, 0,	 0, 0, 1,
+			      10, 0, 0, 1, 0, 0, 0, 0, 0, 0, 10, 0, 0, 2},
+	       28);
 	decode_seed("arp", 3, 0x0806, 1, p, 28);
 	n = v4_packets(q, 1);
 	memcpy(p, (uint8_t[]){0, 100, 0x81, 0x00, 0, 200, 0x08, 0x00}, 8);

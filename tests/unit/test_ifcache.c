@@ -37,7 +37,8 @@ static void test_stale_replies(void)
 	char err[256], out[64];
 	uint64_t misses;
 
-	CHECK("lo up, d0", system("ip link set lo up && ip link add d0 type veth peer name p0") == 0);
+	CHECK("lo up, d0",
+	      system("ip link set lo up && ip link add d0 type veth peer name p0") == 0);
 	CHECK("open", ifcache_open(&c, err, sizeof(err)) == 0);
 	leave_stale_replies(&c);
 	CHECK("d1", system("ip link add d1 type veth peer name p1") == 0);

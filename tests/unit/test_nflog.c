@@ -36,8 +36,8 @@ static const char *json(struct nflog_work *w, enum nf_schema s, const char *verd
 {
 	static char out[8192];
 	struct nflog_opts o = {.schema = s,
-			      .device = s == NF_SCHEMA_ULOGD ? "Netfilter" : NULL,
-			      .verdict = verdict};
+			       .device = s == NF_SCHEMA_ULOGD ? "Netfilter" : NULL,
+			       .verdict = verdict};
 	struct fjson_object *j = nflog_fields_json(&w->rec, &o);
 
 	snprintf(out, sizeof(out), "%s", fjson_object_to_json_string_ext(j, FJSON_TO_STRING_PLAIN));

@@ -82,11 +82,13 @@ static void test_netlink_lengths(void)
 	CHECK("0xffffffff length: rejected", !nl_datagram_walk(buf, n, count_cb, &calls) && !calls);
 	n = unhex("fe39cc9bcccccc080000080000080000", buf, sizeof(buf));
 	CHECK("garbage length: rejected", !nl_datagram_walk(buf, n, count_cb, &calls) && !calls);
-	n = unhex("14000000030002000000000000000000000000001400000003000200000000000000000000000000",
-		  buf, sizeof(buf));
+	n = unhex(
+		"14000000030002000000000000000000000000001400000003000200000000000000000000000000",
+		buf, sizeof(buf));
 	CHECK("two whole messages", nl_datagram_walk(buf, n, count_cb, &calls) && calls == 2);
 	calls = 0;
-	CHECK("a cut second message", !nl_datagram_walk(buf, n - 4, count_cb, &calls) && calls == 1);
+	CHECK("a cut second message",
+	      !nl_datagram_walk(buf, n - 4, count_cb, &calls) && calls == 1);
 }
 
 /* A forged NFULA_TIMESTAMP of 2^62 s crashed rsyslog's localtime_r; times
@@ -123,6 +125,7 @@ static void test_jemit_time_and_hex(void)
 	struct timeval huge = {(time_t)1 << 62, 0}, usec = {1, 1000000};
 	uint8_t b64[64];
 	struct jemit e;
+	struct fjson_object *t;
 
 	je_init(&e, f, NF_SCHEMA_ECS);
 	je_timestamp(&e, 0, &huge, true);
@@ -133,8 +136,8 @@ static void test_jemit_time_and_hex(void)
 		b64[i] = (uint8_t)i;
 	je_init(&e, f, NF_SCHEMA_ECS);
 	je_hex(&e, 0, b64, 64);
-	CHECK_EQ("64 bytes, 128 digits", 128, strlen(fjson_object_get_string(
-						      fjson_object_object_get(e.root, "t"))));
+	CHECK("hex field", fjson_object_object_get_ex(e.root, "t", &t));
+	CHECK_EQ("64 bytes, 128 digits", 128, strlen(fjson_object_get_string(t)));
 	fjson_object_put(e.root);
 }
 
@@ -177,8 +180,8 @@ static void test_icmp_quote_truncation(void)
 	CHECK("quote in ECS: ports kept, truncation its own",
 	      strstr(json(&w, NF_SCHEMA_ECS),
 		     "\"inner\":{\"source\":{\"ip\":\"192.0.2.1\",\"port\":40000},\"destination\":{"
-		     "\"ip\":\"198.51.100.7\",\"port\":22},\"iana_number\":6,\"truncated\":\"tcp\"}") !=
-		      NULL);
+		     "\"ip\":\"198.51.100.7\",\"port\":22},\"iana_number\":6,\"truncated\":"
+		     "\"tcp\"}") != NULL);
 	CHECK("no packet truncation", strstr(json(&w, NF_SCHEMA_ECS), "decode") == NULL);
 	CHECK_STR("kernel line",
 		  "IN= OUT= SRC=192.0.2.1 DST=198.51.100.7 LEN=56 TOS=0x18 PREC=0xA0 TTL=64 "
@@ -195,7 +198,9 @@ static void v6_message(struct builder *b, struct nflog_work *w, const uint8_t *p
 	prepare(b, w);
 }
 
-#define V6_HEAD "IN= OUT= SRC=2001:0db8:0000:0000:0000:0000:0000:0001 DST=2001:0db8:0000:0000:0000:0000:0000:0002 "
+#define V6_HEAD                                                                                    \
+	"IN= OUT= SRC=2001:0db8:0000:0000:0000:0000:0000:0001 "                                    \
+	"DST=2001:0db8:0000:0000:0000:0000:0000:0002 "
 
 /* The kernel wraps every extension header in "OPT ( ... )" with IPOPT,
  * and names AH and ESP with their SPI (nf_log_syslog.c dump_ipv6_packet). */
@@ -379,12 +384,14 @@ static void test_prefix_escaped(void)
 	mnl_attr_put_strz(b.nlh, NFULA_PREFIX, "a\nb caf\xe9 \xc3\xa9t\xc3\xa9 \x7f");
 	mnl_attr_put(b.nlh, NFULA_PAYLOAD, n, p);
 	prepare(&b, &w);
-	CHECK_STR("msg", "a#012b caf#351 \xc3\xa9t\xc3\xa9 #177IN= OUT= SRC=192.0.2.1 "
-			 "DST=198.51.100.7 LEN=28 TOS=0x18 PREC=0xA0 TTL=64 ID=4660 PROTO=UDP SPT=1 "
-			 "DPT=2 LEN=8 ",
+	CHECK_STR("msg",
+		  "a#012b caf#351 \xc3\xa9t\xc3\xa9 #177IN= OUT= SRC=192.0.2.1 "
+		  "DST=198.51.100.7 LEN=28 TOS=0x18 PREC=0xA0 TTL=64 ID=4660 PROTO=UDP SPT=1 "
+		  "DPT=2 LEN=8 ",
 		  text(&w, 0));
-	CHECK("JSON", strstr(json(&w, NF_SCHEMA_ECS),
-			     "\"rule\":{\"name\":\"a#012b caf#351 \xc3\xa9t\xc3\xa9 #177\"}") != NULL);
+	CHECK("JSON",
+	      strstr(json(&w, NF_SCHEMA_ECS),
+		     "\"rule\":{\"name\":\"a#012b caf#351 \xc3\xa9t\xc3\xa9 #177\"}") != NULL);
 }
 
 static void test_safe_text(void)
@@ -416,8 +423,8 @@ static void test_ct_tuples(void)
 	mnl_attr_nest_end(nlh, t);
 	ct_parse(mnl_nlmsg_get_payload(nlh), mnl_nlmsg_get_payload_len(nlh), &ct);
 	CHECK("mixed families: counted", ct.bad_attrs == 1);
-	CHECK("mixed families: no destination", ct.orig.l3 == 4 && ct.orig.has_src &&
-						     !ct.orig.has_dst);
+	CHECK("mixed families: no destination",
+	      ct.orig.l3 == 4 && ct.orig.has_src && !ct.orig.has_dst);
 	ip->nla_len -= 4; /* the nested IPv6 address cut */
 	t->nla_len -= 4;
 	nlh->nlmsg_len -= 4;
