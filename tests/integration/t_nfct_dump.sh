@@ -98,3 +98,32 @@ expect_eq "dump after the privilege drop: the kernel's refusal reported" \
   "$(grep -m1 -o 'imnfct: start-up dump[^[]*' "$W/internal" | sed 's/ *$//')"
 expect_eq "events still arrive after the privilege drop" conntrack-new \
   "$(python3 -c "import json; print(json.loads(open('$W/priv.json').readline())['event']['action'])")"
+
+# A dump of a large table is read in steps: the other input's events arrive
+# while it lasts, and SIGTERM in the middle of it ends rsyslogd at once.
+cc -O2 -o "$W/ctinsert" "$TOP/tests/tools/ctinsert.c" -lmnl -lnetfilter_conntrack || exit 1
+ns_add G
+nsx G nft add table ip t
+expect_eq "150,000 flows to dump" 150000 "$(nsx G "$W/ctinsert" 150000)"
+nsx F sysctl -qw net.netfilter.nf_conntrack_timestamp=1
+rs_conf "
+template(name=\"rcvd\" type=\"string\" string=\"%\$!@timestamp%\\n\")
+ruleset(name=\"big\" queue.type=\"Direct\") { action(type=\"omfile\" file=\"$W/big.msg\" template=\"rcvd\") }
+ruleset(name=\"small\" queue.type=\"Direct\") { action(type=\"omfile\" file=\"$W/small.msg\" template=\"rcvd\") }
+input(type=\"imnfct\" netns=\"${NSP}G\" dump=\"on\" ruleset=\"big\")
+input(type=\"imnfct\" netns=\"${NSP}F\" events=\"new\" ruleset=\"small\")
+"
+rs_start
+nsx F conntrack -I -p udp -s 10.9.0.2 -d 10.9.0.9 --sport 2 --dport 53 -t 60 2> /dev/null
+wait_lines "$W/small.msg" 1
+wait_lines "$W/big.msg" 150000
+# receive times: the event was read before the last entries of the dump
+expect_eq "the other input's event was read while the dump lasted" "150000 yes" \
+  "$(wc -l < "$W/big.msg") $([ "$(head -1 "$W/small.msg")" \< "$(sort "$W/big.msg" | tail -1)" ] && echo yes)"
+rs_stop
+rs_start env RSYSLOG_DEBUG_TIMEOUTS_TO_STDERR=on
+T0=$(date +%s%N)
+kill -TERM "$RS_PID"
+for _ in $(seq 100); do kill -0 "$RS_PID" 2>/dev/null || break; sleep 0.05; done
+expect_eq "SIGTERM during a dump of 150,000 flows: ended within 2 s, not cancelled" "yes" \
+  "$([ $(( ($(date +%s%N) - T0) / 1000000 )) -lt 2000 ] && ! grep -qi cancel "$W/rs.stdout" && echo yes)"
