@@ -1,5 +1,9 @@
-/* Field emission into libfastjson objects, named by a field table in one
- * of two schemas: ECS paths nest on '.', ulogd2 keys are flat names. */
+/* Field emission, named by a field table in one of two schemas: ECS paths
+ * nest on '.', ulogd2 keys are flat names. Two outputs from the same
+ * calls, in the same order: a libfastjson tree (rsyslog's $! properties,
+ * filterable), or the JSON text itself, byte for byte what libfastjson
+ * writes for that tree without spaces ($!all-json-plain), built with no
+ * allocation at all. */
 #ifndef JEMIT_H
 #define JEMIT_H
 
@@ -21,13 +25,72 @@ struct field_desc {
 	const char *doc;
 };
 
-struct jemit {
-	struct fjson_object *root;
-	enum nf_schema schema;
-	const struct field_desc *fields;
+#define JE_MAX_FIELDS  192
+#define JE_MAX_PARENTS 48 /* distinct objects on the ECS paths of one table */
+#define JE_NAME_MAX    32
+#define JE_KEY_MAX     40 /* "\"leaf\":" of a field as written in JSON text */
+
+/* Where each field goes: its parent object and leaf name, worked out once
+ * per table and schema (the first je_init), so emitting looks nothing up. */
+struct je_layout {
+	int nparents;
+	struct {
+		char name[JE_NAME_MAX];
+		char key[JE_KEY_MAX]; /* "name": */
+		uint8_t keylen;
+		int up; /* enclosing parent, -1 for the root */
+	} parent[JE_MAX_PARENTS];
+	int8_t field_parent[JE_MAX_FIELDS]; /* -1: the root */
+	const char *leaf[JE_MAX_FIELDS];
+	char key[JE_MAX_FIELDS][JE_KEY_MAX]; /* "leaf": */
+	uint8_t keylen[JE_MAX_FIELDS];
+	bool fits; /* every name fitted: the table's unit test checks it */
 };
 
-bool je_init(struct jemit *e, const struct field_desc *fields, enum nf_schema schema);
+struct field_table {
+	const struct field_desc *fields;
+	size_t n;
+	int ready; /* layouts computed */
+	struct je_layout layout[2];
+};
+
+/* The JSON text being written: one member list per object, in insertion
+ * order, over a fixed arena (fields are written at most once). */
+#define JE_MAX_MEMBERS 160
+#define JE_ARENA       6144
+
+struct je_text {
+	char arena[JE_ARENA];
+	size_t used;
+	bool full; /* the arena ran out: the text is cut, je_render says so */
+	int nm;
+	struct {
+		int16_t next;
+		int16_t child; /* a nested object (parent id), or -1: text at off */
+		uint16_t off, len;
+	} m[JE_MAX_MEMBERS];
+	int16_t first[JE_MAX_PARENTS + 1], last[JE_MAX_PARENTS + 1]; /* node 0: root */
+};
+
+struct jemit {
+	enum nf_schema schema;
+	const struct field_desc *fields;
+	const struct je_layout *lay;
+	struct fjson_object *root;		   /* tree output, or NULL */
+	struct fjson_object *pobj[JE_MAX_PARENTS]; /* tree: parent objects made so far */
+	struct je_text *text;			   /* text output, or NULL */
+};
+
+/* Tree output: returns false when the root object cannot be allocated. */
+bool je_init(struct jemit *e, struct field_table *t, enum nf_schema schema);
+/* Text output, into *text (render it with je_render). */
+void je_init_text(struct jemit *e, struct field_table *t, enum nf_schema schema,
+		  struct je_text *text);
+/* Writes the JSON document (NUL-terminated) and returns its length; false
+ * in *complete (may be NULL) when the arena or buf was too small (fields
+ * are then missing, or the text is cut). */
+size_t je_render(const struct jemit *e, char *buf, size_t size, bool *complete);
+
 bool je_wanted(const struct jemit *e, int f);
 void je_int(struct jemit *e, int f, int64_t v);
 void je_str(struct jemit *e, int f, const char *s);
@@ -35,9 +98,16 @@ void je_list(struct jemit *e, int f, const char *const *items, size_t n);
 /* ulogd: aa:bb:..; ECS: AA-BB-.. */
 void je_mac(struct jemit *e, int f, const uint8_t *p, size_t n);
 void je_hex(struct jemit *e, int f, const uint8_t *p, size_t n);
+/* aa:bb:.. of a whole hardware header, up to 128 bytes */
+void je_hex_colons(struct jemit *e, int f, const uint8_t *p, size_t n);
 void je_addr(struct jemit *e, int f, const uint8_t *a, int alen);
 /* ulogd2 JSON: local time with numeric offset; ECS: UTC "Z"; microseconds
  * unless usec is false (ulogd2 prints none for flows) */
 void je_timestamp(struct jemit *e, int f, const struct timeval *tv, bool usec);
+
+/* Decimal digits of v into out (room for 20); returns their number. */
+size_t je_fmt_u64(char *out, uint64_t v);
+/* a.b.c.d into out (room for 16, NUL-terminated); returns the length. */
+size_t je_fmt_ipv4(char *out, const uint8_t a[4]);
 
 #endif

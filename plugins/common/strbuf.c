@@ -35,8 +35,11 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 
 void sb_puts(struct strbuf *sb, const char *s)
 {
-	size_t n = strlen(s);
+	sb_putn(sb, s, strlen(s));
+}
 
+void sb_putn(struct strbuf *sb, const char *s, size_t n)
+{
 	if (sb->full)
 		return;
 	if (n >= sb->size - sb->len) {
@@ -73,13 +76,63 @@ void sb_hex(struct strbuf *sb, const unsigned char *p, size_t n, char sep, bool 
 	}
 }
 
-void sb_ipv4(struct strbuf *sb, const unsigned char a[4])
+void sb_dec(struct strbuf *sb, uint64_t v)
 {
-	sb_printf(sb, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+	char d[20];
+	size_t n = 1;
+
+	for (uint64_t x = v; x >= 10; x /= 10)
+		n++;
+	for (size_t i = n; i-- > 0; v /= 10)
+		d[i] = (char)('0' + v % 10);
+	sb_putn(sb, d, n);
 }
 
+void sb_hexnum(struct strbuf *sb, uint64_t v, int width, bool upper)
+{
+	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	char d[16];
+	int n = 1;
+
+	for (uint64_t x = v; x >= 16; x >>= 4)
+		n++;
+	if (n < width)
+		n = width > 16 ? 16 : width;
+	for (int i = n; i-- > 0; v >>= 4)
+		d[i] = digits[v & 15];
+	sb_putn(sb, d, (size_t)n);
+}
+
+void sb_kv(struct strbuf *sb, const char *key, uint64_t v)
+{
+	sb_puts(sb, key);
+	sb_dec(sb, v);
+	sb_putn(sb, " ", 1);
+}
+
+void sb_ipv4(struct strbuf *sb, const unsigned char a[4])
+{
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			sb_putn(sb, ".", 1);
+		sb_dec(sb, a[i]);
+	}
+}
+
+/* %pI6: eight groups of four hex digits */
 void sb_ipv6_full(struct strbuf *sb, const unsigned char a[16])
 {
-	for (int i = 0; i < 16; i += 2)
-		sb_printf(sb, "%s%02x%02x", i ? ":" : "", a[i], a[i + 1]);
+	char buf[39];
+
+	for (int i = 0, o = 0; i < 16; i += 2) {
+		static const char digits[] = "0123456789abcdef";
+
+		if (i)
+			buf[o++] = ':';
+		buf[o++] = digits[a[i] >> 4];
+		buf[o++] = digits[a[i] & 15];
+		buf[o++] = digits[a[i + 1] >> 4];
+		buf[o++] = digits[a[i + 1] & 15];
+	}
+	sb_putn(sb, buf, sizeof(buf));
 }

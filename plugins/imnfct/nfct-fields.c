@@ -17,6 +17,8 @@ const struct field_desc nfct_fields[NCF_COUNT] = {
 #undef F
 };
 
+struct field_table nfct_table = {nfct_fields, NCF_COUNT, 0, {{0}}};
+
 static const char *transport(uint8_t proto)
 {
 	switch (proto) {
@@ -224,26 +226,43 @@ static void emit_ct(struct jemit *e, const struct nfct_record *r)
 		je_int(e, NCF_CT_PORTID, r->ev->portid);
 }
 
-struct fjson_object *nfct_fields_json(const struct nfct_record *r, const struct nfct_opts *o)
+static void emit_all(struct jemit *e, const struct nfct_record *r, const struct nfct_opts *o)
 {
 	const struct ct_info *ct = &r->ev->ct;
+
+	emit_header(e, r, o);
+	emit_tuples(e, ct);
+	je_int(e, NCF_CT_MARK, ct->mark);
+	if (ct->has & CTH_ID)
+		je_int(e, NCF_CT_ID, ct->id);
+	je_int(e, NCF_CT_EVENT, r->ev->type);
+	emit_times(e, r);
+	je_int(e, NCF_OOB_FAMILY, r->ev->family);
+	je_int(e, NCF_OOB_PROTOCOL, 0);
+	emit_addrs(e, ct);
+	emit_community_id(e, ct, o->community_id_seed);
+	emit_ct(e, r);
+}
+
+struct fjson_object *nfct_fields_json(const struct nfct_record *r, const struct nfct_opts *o)
+{
 	struct jemit e;
 
-	if (!je_init(&e, nfct_fields, o->schema))
+	if (!je_init(&e, &nfct_table, o->schema))
 		return NULL;
-	emit_header(&e, r, o);
-	emit_tuples(&e, ct);
-	je_int(&e, NCF_CT_MARK, ct->mark);
-	if (ct->has & CTH_ID)
-		je_int(&e, NCF_CT_ID, ct->id);
-	je_int(&e, NCF_CT_EVENT, r->ev->type);
-	emit_times(&e, r);
-	je_int(&e, NCF_OOB_FAMILY, r->ev->family);
-	je_int(&e, NCF_OOB_PROTOCOL, 0);
-	emit_addrs(&e, ct);
-	emit_community_id(&e, ct, o->community_id_seed);
-	emit_ct(&e, r);
+	emit_all(&e, r, o);
 	return e.root;
+}
+
+size_t nfct_fields_text(const struct nfct_record *r, const struct nfct_opts *o, char *buf,
+			size_t size, bool *complete)
+{
+	struct je_text t;
+	struct jemit e;
+
+	je_init_text(&e, &nfct_table, o->schema, &t);
+	emit_all(&e, r, o);
+	return je_render(&e, buf, size, complete);
 }
 
 /* Kernel timestamps (nf_conntrack_timestamp=1) win over what we saw. */

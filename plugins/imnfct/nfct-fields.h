@@ -14,6 +14,7 @@ enum nfct_field {
 };
 
 extern const struct field_desc nfct_fields[NCF_COUNT];
+extern struct field_table nfct_table;
 
 struct nfct_opts {
 	enum nf_schema schema;
@@ -22,6 +23,10 @@ struct nfct_opts {
 };
 
 struct fjson_object *nfct_fields_json(const struct nfct_record *r, const struct nfct_opts *o);
+/* The same fields as JSON text, what $!all-json-plain renders of that
+ * object; returns its length (*complete false if cut). */
+size_t nfct_fields_text(const struct nfct_record *r, const struct nfct_opts *o, char *buf,
+			size_t size, bool *complete);
 
 /* Fill r->start/end: kernel timestamps first, else the time NEW was seen
  * (seen, when known), else the receive time for a NEW event. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "jemit.h"
 #include "safetext.h"
 #include "strbuf.h"
 
@@ -54,10 +55,20 @@ static void text_addrs(struct strbuf *sb, const struct ct_tuple *t, uint8_t fami
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	int af = t->l3 == 4 ? AF_INET : AF_INET6;
 
-	if (t->l3 == 0 || af != family || !inet_ntop(af, t->src, src, sizeof(src)) ||
-	    !inet_ntop(af, t->dst, dst, sizeof(dst)))
+	if (t->l3 == 0 || af != family)
 		return;
-	sb_printf(sb, "src=%s dst=%s ", src, dst);
+	if (af == AF_INET) {
+		je_fmt_ipv4(src, t->src);
+		je_fmt_ipv4(dst, t->dst);
+	} else if (!inet_ntop(af, t->src, src, sizeof(src)) ||
+		   !inet_ntop(af, t->dst, dst, sizeof(dst))) {
+		return;
+	}
+	sb_puts(sb, "src=");
+	sb_puts(sb, src);
+	sb_puts(sb, " dst=");
+	sb_puts(sb, dst);
+	sb_putn(sb, " ", 1);
 }
 
 static void text_l4(struct strbuf *sb, const struct ct_tuple *t)
@@ -68,7 +79,8 @@ static void text_l4(struct strbuf *sb, const struct ct_tuple *t)
 	case P_UDPLITE:
 	case P_SCTP:
 	case P_DCCP:
-		sb_printf(sb, "sport=%u dport=%u ", t->sport, t->dport);
+		sb_kv(sb, "sport=", t->sport);
+		sb_kv(sb, "dport=", t->dport);
 		break;
 	case P_GRE: /* the keys travel as the tuple's ports */
 		sb_printf(sb, "srckey=0x%x dstkey=0x%x ", t->sport, t->dport);
@@ -90,9 +102,10 @@ static void text_tuple(struct strbuf *sb, const struct ct_tuple *t, const struct
 	text_l4(sb, t);
 	if (t->has_zone)
 		sb_printf(sb, "zone-%s=%u ", dir, t->zone);
-	if (c->packets_set && c->bytes_set)
-		sb_printf(sb, "packets=%llu bytes=%llu ", (unsigned long long)c->packets,
-			  (unsigned long long)c->bytes);
+	if (c->packets_set && c->bytes_set) {
+		sb_kv(sb, "packets=", c->packets);
+		sb_kv(sb, "bytes=", c->bytes);
+	}
 }
 
 static void text_head(struct strbuf *sb, const struct nfct_event *ev)
@@ -108,7 +121,7 @@ static void text_head(struct strbuf *sb, const struct nfct_event *ev)
 	if (ct->orig.has_proto)
 		sb_printf(sb, "%-8s %u ", l4_name(ct->orig.proto), ct->orig.proto);
 	if (ct->has & CTH_TIMEOUT)
-		sb_printf(sb, "%u ", ct->timeout);
+		sb_kv(sb, "", ct->timeout);
 	if (ct->has & CTH_TCP_STATE)
 		sb_printf(sb, "%s ", ct_tcp_state_name(ct->tcp_state));
 	if (ct->has & CTH_SCTP_STATE)
@@ -131,7 +144,7 @@ static const char *assured_word(uint32_t status)
 static void text_tail(struct strbuf *sb, const struct ct_info *ct, time_t now)
 {
 	if (ct->has & CTH_MARK)
-		sb_printf(sb, "mark=%u ", ct->mark);
+		sb_kv(sb, "mark=", ct->mark);
 	if (ct->has & CTH_SECMARK)
 		sb_printf(sb, "secmark=%u ", ct->secmark);
 	if (ct->has & CTH_SECCTX)
@@ -151,9 +164,9 @@ static void text_tail(struct strbuf *sb, const struct ct_info *ct, time_t now)
 	if (ct->has & CTH_HELPER)
 		sb_printf(sb, "helper=%s ", ct->helper);
 	if (ct->has & CTH_USE)
-		sb_printf(sb, "use=%u ", ct->use);
+		sb_kv(sb, "use=", ct->use);
 	if (ct->has & CTH_ID)
-		sb_printf(sb, "id=%u ", ct->id);
+		sb_kv(sb, "id=", ct->id);
 }
 
 /* conntrack-tools names the process behind a userspace request. A flush

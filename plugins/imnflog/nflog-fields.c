@@ -19,6 +19,8 @@ const struct field_desc nflog_fields[NFF_COUNT] = {
 #undef F
 };
 
+struct field_table nflog_table = {nflog_fields, NFF_COUNT, 0, {{0}}};
+
 static const char *hook_name(uint8_t family, uint8_t hook)
 {
 	static const char *const inet[] = {"prerouting", "input", "forward", "output",
@@ -401,8 +403,6 @@ static void emit_addrs(struct jemit *e, const struct nfd_l3 *l3)
  * the destination from an Ethernet (ARPHRD_ETHER) header only. */
 static void emit_mac(struct jemit *e, const struct nflog_meta *m)
 {
-	char buf[3 * NFLOG_HWHEADER_MAX];
-	struct strbuf sb;
 	bool ether = (m->has & NFM_HWHEADER) && m->hwtype == 1 && m->hwheader_len >= 14;
 
 	if ((m->has & NFM_HWADDR) && m->hwaddr_len)
@@ -411,11 +411,8 @@ static void emit_mac(struct jemit *e, const struct nflog_meta *m)
 		je_mac(e, NFF_MAC_SADDR, m->hwheader + 6, 6);
 	if (ether)
 		je_mac(e, NFF_MAC_DADDR, m->hwheader, 6);
-	if (!(m->has & NFM_HWHEADER) || m->hwheader_len == 0)
-		return;
-	sb_init(&sb, buf, sizeof(buf));
-	sb_hex(&sb, m->hwheader, m->hwheader_len, ':', false);
-	je_str(e, NFF_MAC_STR, buf);
+	if ((m->has & NFM_HWHEADER) && m->hwheader_len)
+		je_hex_colons(e, NFF_MAC_STR, m->hwheader, m->hwheader_len);
 }
 
 /* Conntrack attached to the packet (NFULNL_CFG_F_CONNTRACK). The reply
@@ -466,27 +463,44 @@ static void emit_decode_status(struct jemit *e, const struct nfd_packet *pkt)
 	emit_anomalies(e, NFF_ANOMALIES, pkt->anomalies);
 }
 
+static void emit_all(struct jemit *e, const struct nflog_record *r, const struct nflog_opts *o)
+{
+	const struct nfd_l3 *l3 = &r->pkt->l3;
+
+	emit_header(e, r, o);
+	emit_meta(e, r, o);
+	emit_network(e, r, o);
+	if (l3->hdr_ok && l3->kind == NFD_L3_IPV4)
+		emit_ipv4(e, &l3->v4);
+	else if (l3->hdr_ok && l3->kind == NFD_L3_IPV6)
+		emit_ipv6(e, l3);
+	emit_l4(e, r->pkt);
+	if (l3->hdr_ok && l3->kind == NFD_L3_ARP)
+		emit_arp(e, &l3->arp);
+	emit_names(e, r);
+	emit_addrs(e, l3);
+	emit_mac(e, r->meta);
+	emit_ct(e, r->meta);
+	emit_decode_status(e, r->pkt);
+}
+
 struct fjson_object *nflog_fields_json(const struct nflog_record *r, const struct nflog_opts *o)
 {
 	struct jemit e;
-	const struct nfd_l3 *l3 = &r->pkt->l3;
 
-	if (!je_init(&e, nflog_fields, o->schema))
+	if (!je_init(&e, &nflog_table, o->schema))
 		return NULL;
-	emit_header(&e, r, o);
-	emit_meta(&e, r, o);
-	emit_network(&e, r, o);
-	if (l3->hdr_ok && l3->kind == NFD_L3_IPV4)
-		emit_ipv4(&e, &l3->v4);
-	else if (l3->hdr_ok && l3->kind == NFD_L3_IPV6)
-		emit_ipv6(&e, l3);
-	emit_l4(&e, r->pkt);
-	if (l3->hdr_ok && l3->kind == NFD_L3_ARP)
-		emit_arp(&e, &l3->arp);
-	emit_names(&e, r);
-	emit_addrs(&e, l3);
-	emit_mac(&e, r->meta);
-	emit_ct(&e, r->meta);
-	emit_decode_status(&e, r->pkt);
+	emit_all(&e, r, o);
 	return e.root;
+}
+
+size_t nflog_fields_text(const struct nflog_record *r, const struct nflog_opts *o, char *buf,
+			 size_t size, bool *complete)
+{
+	struct je_text t;
+	struct jemit e;
+
+	je_init_text(&e, &nflog_table, o->schema, &t);
+	emit_all(&e, r, o);
+	return je_render(&e, buf, size, complete);
 }

@@ -19,6 +19,7 @@ enum nflog_field {
 };
 
 extern const struct field_desc nflog_fields[NFF_COUNT];
+extern struct field_table nflog_table;
 
 struct nflog_opts {
 	enum nf_schema schema;
@@ -31,5 +32,9 @@ struct nflog_opts {
 
 /* Builds the $! object for one record. Returns NULL only on allocation failure. */
 struct fjson_object *nflog_fields_json(const struct nflog_record *r, const struct nflog_opts *o);
+/* The same fields as JSON text, what $!all-json-plain renders of that
+ * object, into buf; returns its length (*complete false if cut). */
+size_t nflog_fields_text(const struct nflog_record *r, const struct nflog_opts *o, char *buf,
+			 size_t size, bool *complete);
 
 #endif

@@ -54,18 +54,24 @@ static bool text_tcp(struct strbuf *sb, const struct nfd_l3 *l3, unsigned flags)
 
 	if (!l4_head(sb, l3, "PROTO=TCP ", NFD_L4_TCP, &ended))
 		return ended;
-	sb_printf(sb, "SPT=%u DPT=%u ", t->sport, t->dport);
-	if (flags & NFT_TCPSEQ)
-		sb_printf(sb, "SEQ=%u ACK=%u ", t->seq, t->ack);
+	sb_kv(sb, "SPT=", t->sport);
+	sb_kv(sb, "DPT=", t->dport);
+	if (flags & NFT_TCPSEQ) {
+		sb_kv(sb, "SEQ=", t->seq);
+		sb_kv(sb, "ACK=", t->ack);
+	}
 	/* Linux >= 6.15 prints the AE bit (RFC 9768) by name and leaves the
 	 * other three reserved bits in RES, shifted as the flag word is. */
-	sb_printf(sb, "WINDOW=%u RES=0x%02x ", t->window, (unsigned)(t->res & 0x0e) << 2);
+	sb_kv(sb, "WINDOW=", t->window);
+	sb_puts(sb, "RES=0x");
+	sb_hexnum(sb, (unsigned)(t->res & 0x0e) << 2, 2, false);
+	sb_putn(sb, " ", 1);
 	if (t->res & 0x01)
 		sb_puts(sb, "AE ");
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (t->flags & names[i].bit)
 			sb_puts(sb, names[i].name);
-	sb_printf(sb, "URGP=%u ", t->urgp);
+	sb_kv(sb, "URGP=", t->urgp);
 	if ((flags & NFT_TCPOPT) && t->doff > 5) {
 		if (t->optlen < t->doff * 4 - 20) {
 			sb_puts(sb, "OPT (TRUNCATED)");
@@ -86,7 +92,9 @@ static bool text_udp(struct strbuf *sb, const struct nfd_l3 *l3)
 		     &ended))
 		return ended;
 	/* Max length: 30 "SPT=65535 DPT=65535 LEN=65535 " */
-	sb_printf(sb, "SPT=%u DPT=%u LEN=%u ", l3->udp.sport, l3->udp.dport, l3->udp.len);
+	sb_kv(sb, "SPT=", l3->udp.sport);
+	sb_kv(sb, "DPT=", l3->udp.dport);
+	sb_kv(sb, "LEN=", l3->udp.len);
 	return false;
 }
 
@@ -115,15 +123,18 @@ static void text_icmp(struct strbuf *sb, const struct nflog_record *r, const str
 	if (!l4_head(sb, l3, "PROTO=ICMP ", NFD_L4_ICMP, &ended))
 		return;
 	/* Max length: 18 "TYPE=255 CODE=255 " */
-	sb_printf(sb, "TYPE=%u CODE=%u ", ic->type, ic->code);
+	sb_kv(sb, "TYPE=", ic->type);
+	sb_kv(sb, "CODE=", ic->code);
 	if (ic->short_for_type) {
 		sb_printf(sb, "INCOMPLETE [%zu bytes] ", l3->l4_avail);
 		return;
 	}
-	if (ic->has_echo)
-		sb_printf(sb, "ID=%u SEQ=%u ", ic->echo_id, ic->echo_seq);
+	if (ic->has_echo) {
+		sb_kv(sb, "ID=", ic->echo_id);
+		sb_kv(sb, "SEQ=", ic->echo_seq);
+	}
 	if (ic->has_param)
-		sb_printf(sb, "PARAMETER=%u ", ic->param);
+		sb_kv(sb, "PARAMETER=", ic->param);
 	if (ic->has_gateway) {
 		sb_puts(sb, "GATEWAY=");
 		sb_ipv4(sb, ic->gateway);
@@ -154,11 +165,16 @@ static void text_ipsec_v4(struct strbuf *sb, const struct nfd_l3 *l3)
 static void text_trailer(struct strbuf *sb, const struct nflog_meta *m, unsigned flags)
 {
 	/* Max length: 31 "UID=4294967295 GID=4294967295 " */
-	if ((flags & NFT_UID) && (m->has & NFM_UID) && (m->has & NFM_GID))
-		sb_printf(sb, "UID=%u GID=%u ", m->uid, m->gid);
+	if ((flags & NFT_UID) && (m->has & NFM_UID) && (m->has & NFM_GID)) {
+		sb_kv(sb, "UID=", m->uid);
+		sb_kv(sb, "GID=", m->gid);
+	}
 	/* Max length: 16 "MARK=0xFFFFFFFF " */
-	if (m->mark)
-		sb_printf(sb, "MARK=0x%x ", m->mark);
+	if (m->mark) {
+		sb_puts(sb, "MARK=0x");
+		sb_hexnum(sb, m->mark, 1, false);
+		sb_putn(sb, " ", 1);
+	}
 }
 
 static void text_ipv4(struct strbuf *sb, const struct nflog_record *r, const struct nfd_l3 *l3,
@@ -176,8 +192,13 @@ static void text_ipv4(struct strbuf *sb, const struct nflog_record *r, const str
 	sb_puts(sb, " DST=");
 	sb_ipv4(sb, ip->daddr);
 	/* Max length: 46 "LEN=65535 TOS=0xFF PREC=0xFF TTL=255 ID=65535 " */
-	sb_printf(sb, " LEN=%u TOS=0x%02X PREC=0x%02X TTL=%u ID=%u ", ip->totlen, ip->tos & 0x1e,
-		  ip->tos & 0xe0, ip->ttl, ip->id);
+	sb_kv(sb, " LEN=", ip->totlen);
+	sb_puts(sb, "TOS=0x");
+	sb_hexnum(sb, ip->tos & 0x1e, 2, true);
+	sb_puts(sb, " PREC=0x");
+	sb_hexnum(sb, ip->tos & 0xe0, 2, true);
+	sb_kv(sb, " TTL=", ip->ttl);
+	sb_kv(sb, "ID=", ip->id);
 	if (ip->frag & 0x8000)
 		sb_puts(sb, "CE ");
 	if (ip->frag & 0x4000)
@@ -185,7 +206,7 @@ static void text_ipv4(struct strbuf *sb, const struct nflog_record *r, const str
 	if (ip->frag & 0x2000)
 		sb_puts(sb, "MF ");
 	if (ip->frag & 0x1fff)
-		sb_printf(sb, "FRAG:%u ", ip->frag & 0x1fff);
+		sb_kv(sb, "FRAG:", ip->frag & 0x1fff);
 	if ((flags & NFT_IPOPT) && ip->ihl > 5) {
 		if (ip->optlen < ip->ihl * 4 - 20) {
 			sb_puts(sb, "TRUNCATED");
@@ -211,7 +232,7 @@ static void text_ipv4(struct strbuf *sb, const struct nflog_record *r, const str
 		text_ipsec_v4(sb, l3);
 		break;
 	default:
-		sb_printf(sb, "PROTO=%u ", ip->proto);
+		sb_kv(sb, "PROTO=", ip->proto);
 		break;
 	}
 	if (outer && !ended)
@@ -303,9 +324,12 @@ static bool text_icmpv6(struct strbuf *sb, const struct nflog_record *r, const s
 
 	if (!l4_head(sb, l3, "PROTO=ICMPv6 ", NFD_L4_ICMPV6, &ended))
 		return ended;
-	sb_printf(sb, "TYPE=%u CODE=%u ", ic->type, ic->code);
-	if (ic->has_echo)
-		sb_printf(sb, "ID=%u SEQ=%u ", ic->echo_id, ic->echo_seq);
+	sb_kv(sb, "TYPE=", ic->type);
+	sb_kv(sb, "CODE=", ic->code);
+	if (ic->has_echo) {
+		sb_kv(sb, "ID=", ic->echo_id);
+		sb_kv(sb, "SEQ=", ic->echo_seq);
+	}
 	if (ic->has_param)
 		sb_printf(sb, "POINTER=%08x ", ic->param);
 	if (outer && r->pkt->has_inner)
@@ -330,8 +354,10 @@ static void text_ipv6(struct strbuf *sb, const struct nflog_record *r, const str
 	sb_puts(sb, " DST=");
 	sb_ipv6_full(sb, ip->daddr);
 	/* Max length: 44 "LEN=65535 TC=255 HOPLIMIT=255 FLOWLBL=FFFFF " */
-	sb_printf(sb, " LEN=%u TC=%u HOPLIMIT=%u FLOWLBL=%u ", ip->payloadlen + 40u, ip->tclass,
-		  ip->hoplimit, ip->flowlabel);
+	sb_kv(sb, " LEN=", ip->payloadlen + 40u);
+	sb_kv(sb, "TC=", ip->tclass);
+	sb_kv(sb, "HOPLIMIT=", ip->hoplimit);
+	sb_kv(sb, "FLOWLBL=", ip->flowlabel);
 	if (text_v6_exthdrs(sb, l3, flags))
 		return;
 	switch (l3->l4proto) {
@@ -346,7 +372,7 @@ static void text_ipv6(struct strbuf *sb, const struct nflog_record *r, const str
 		ended = text_icmpv6(sb, r, l3, outer, flags);
 		break;
 	default:
-		sb_printf(sb, "PROTO=%u ", l3->l4proto);
+		sb_kv(sb, "PROTO=", l3->l4proto);
 		ended = false;
 		break;
 	}
@@ -413,6 +439,17 @@ static void text_arp(struct strbuf *sb, const struct nflog_record *r, unsigned f
 	sb_ipv4(sb, a->tpa);
 }
 
+/* nf_log_dump_packet_common: "<prefix>IN=<in> OUT=<out> " */
+static void in_out(struct strbuf *sb, const char *prefix, const char *in, const char *out)
+{
+	sb_puts(sb, prefix);
+	sb_puts(sb, "IN=");
+	sb_puts(sb, in);
+	sb_puts(sb, " OUT=");
+	sb_puts(sb, out);
+	sb_putn(sb, " ", 1);
+}
+
 size_t nflog_text(const struct nflog_record *r, unsigned flags, char *buf, size_t size)
 {
 	const struct nflog_meta *m = r->meta;
@@ -424,16 +461,21 @@ size_t nflog_text(const struct nflog_record *r, unsigned flags, char *buf, size_
 	if (m->family == NFD_PROTO_BRIDGE) {
 		/* NFLOG names the bridge as in/out and the ports as phys*;
 		 * the bridge-family LOG hook sees the ports themselves. */
-		sb_printf(&sb, "%sIN=%s OUT=%s ", m->prefix,
-			  (m->has & NFM_PHYSINDEV) ? r->physin : r->in,
-			  (m->has & NFM_PHYSOUTDEV) ? r->physout : r->out);
+		in_out(&sb, m->prefix, (m->has & NFM_PHYSINDEV) ? r->physin : r->in,
+		       (m->has & NFM_PHYSOUTDEV) ? r->physout : r->out);
 	} else {
-		sb_printf(&sb, "%sIN=%s OUT=%s ", m->prefix, r->in, r->out);
+		in_out(&sb, m->prefix, r->in, r->out);
 		/* br_netfilter: ports only where they differ from IN/OUT */
-		if ((m->has & NFM_PHYSINDEV) && m->physindev != m->indev)
-			sb_printf(&sb, "PHYSIN=%s ", r->physin);
-		if ((m->has & NFM_PHYSOUTDEV) && m->physoutdev != m->outdev)
-			sb_printf(&sb, "PHYSOUT=%s ", r->physout);
+		if ((m->has & NFM_PHYSINDEV) && m->physindev != m->indev) {
+			sb_puts(&sb, "PHYSIN=");
+			sb_puts(&sb, r->physin);
+			sb_putn(&sb, " ", 1);
+		}
+		if ((m->has & NFM_PHYSOUTDEV) && m->physoutdev != m->outdev) {
+			sb_puts(&sb, "PHYSOUT=");
+			sb_puts(&sb, r->physout);
+			sb_putn(&sb, " ", 1);
+		}
 	}
 	switch (pkt->l3.kind) {
 	case NFD_L3_IPV4:

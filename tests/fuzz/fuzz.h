@@ -27,6 +27,21 @@ static inline void check_line(const char *s, size_t len)
 		fuzz_fail("unprintable byte or invalid UTF-8 in a line", s);
 }
 
+/* The text output of the emitter is what libfastjson writes for the tree
+ * without spaces ($!all-json-plain), byte for byte. */
+static inline void check_same_json(struct fjson_object *j, const char *text, bool complete)
+{
+	const char *plain;
+
+	if (j == NULL)
+		return;
+	plain = fjson_object_to_json_string_ext(j, FJSON_TO_STRING_PLAIN);
+	if (!complete || strcmp(plain, text) != 0) {
+		fprintf(stderr, "tree: %s\ntext: %s\n", plain, text);
+		fuzz_fail("text output differs from the tree's", "");
+	}
+}
+
 /* Serializes j as rsyslog's $!all-json does, checks it, and frees j. */
 static inline void check_json(struct fjson_object *j)
 {

@@ -54,7 +54,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int s = NF_SCHEMA_ECS; s <= NF_SCHEMA_ULOGD; s++) {
 		struct nflog_opts o = {.schema = (enum nf_schema)s, .verdict = "drop"};
 
-		check_json(nflog_fields_json(&r, &o));
+		struct fjson_object *j = nflog_fields_json(&r, &o);
+		char json[8192];
+		bool complete;
+
+		nflog_fields_text(&r, &o, json, sizeof(json), &complete);
+		check_same_json(j, json, complete);
+		check_json(j);
 	}
 	return 0;
 }

@@ -24,7 +24,13 @@ static void event(const struct nlmsghdr *nlh, void *data)
 		for (int s = NF_SCHEMA_ECS; s <= NF_SCHEMA_ULOGD; s++) {
 			struct nfct_opts o = {.schema = (enum nf_schema)s};
 
-			check_json(nfct_fields_json(&r, &o));
+			struct fjson_object *j = nfct_fields_json(&r, &o);
+			char json[8192];
+			bool complete;
+
+			nfct_fields_text(&r, &o, json, sizeof(json), &complete);
+			check_same_json(j, json, complete);
+			check_json(j);
 		}
 	}
 }

@@ -23,7 +23,13 @@ static void packet(const struct nlmsghdr *nlh, void *data)
 	for (int s = NF_SCHEMA_ECS; s <= NF_SCHEMA_ULOGD; s++) {
 		struct nflog_opts o = {.schema = (enum nf_schema)s};
 
-		check_json(nflog_fields_json(&w.rec, &o));
+		struct fjson_object *j = nflog_fields_json(&w.rec, &o);
+		char json[8192];
+		bool complete;
+
+		nflog_fields_text(&w.rec, &o, json, sizeof(json), &complete);
+		check_same_json(j, json, complete);
+		check_json(j);
 	}
 }
 

@@ -3,6 +3,8 @@
  * "--write" regenerates them. */
 #include <stdlib.h>
 
+#include <json.h>
+
 #include "nfct-fields.h"
 #include "nflog-fields.h"
 #include "unit.h"
@@ -11,11 +13,14 @@ struct table {
 	const char *module, *def, *file;
 	const struct field_desc *fields;
 	int n;
+	struct field_table *t;
 };
 
 static const struct table tables[] = {
-	{"imnflog", "plugins/imnflog/nflog-fields.def", "/doc/fields.md", nflog_fields, NFF_COUNT},
-	{"imnfct", "plugins/imnfct/nfct-fields.def", "/doc/fields-nfct.md", nfct_fields, NCF_COUNT},
+	{"imnflog", "plugins/imnflog/nflog-fields.def", "/doc/fields.md", nflog_fields, NFF_COUNT,
+	 &nflog_table},
+	{"imnfct", "plugins/imnfct/nfct-fields.def", "/doc/fields-nfct.md", nfct_fields, NCF_COUNT,
+	 &nfct_table},
 };
 
 static const char *type_name(enum nf_ftype t)
@@ -90,6 +95,19 @@ static void test_keys_unique(void)
 				}
 }
 
+/* The emitter's layout holds every path and name of both schemas */
+static void test_layouts_fit(void)
+{
+	for (size_t k = 0; k < sizeof(tables) / sizeof(tables[0]); k++) {
+		struct jemit e;
+
+		je_init(&e, tables[k].t, NF_SCHEMA_ECS);
+		fjson_object_put(e.root);
+		CHECK(tables[k].module, tables[k].t->layout[NF_SCHEMA_ECS].fits &&
+						tables[k].t->layout[NF_SCHEMA_ULOGD].fits);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "--write") == 0) {
@@ -107,5 +125,6 @@ int main(int argc, char **argv)
 	}
 	RUN(test_doc_matches_table);
 	RUN(test_keys_unique);
+	RUN(test_layouts_fit);
 	UNIT_EXIT();
 }

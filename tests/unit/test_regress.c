@@ -122,19 +122,20 @@ static void test_timestamp_range(void)
 static void test_jemit_time_and_hex(void)
 {
 	static const struct field_desc f[] = {{"T", {FT_STR, FT_STR}, {"t", "t"}, ""}};
+	static struct field_table table = {f, 1, 0, {{0}}};
 	struct timeval huge = {(time_t)1 << 62, 0}, usec = {1, 1000000};
 	uint8_t b64[64];
 	struct jemit e;
 	struct fjson_object *t;
 
-	je_init(&e, f, NF_SCHEMA_ECS);
+	je_init(&e, &table, NF_SCHEMA_ECS);
 	je_timestamp(&e, 0, &huge, true);
 	je_timestamp(&e, 0, &usec, true);
 	CHECK_STR("no garbage time", "{}", fjson_object_to_json_string_ext(e.root, 0));
 	fjson_object_put(e.root);
 	for (int i = 0; i < 64; i++)
 		b64[i] = (uint8_t)i;
-	je_init(&e, f, NF_SCHEMA_ECS);
+	je_init(&e, &table, NF_SCHEMA_ECS);
 	je_hex(&e, 0, b64, 64);
 	CHECK("hex field", fjson_object_object_get_ex(e.root, "t", &t));
 	CHECK_EQ("64 bytes, 128 digits", 128, strlen(fjson_object_get_string(t)));
