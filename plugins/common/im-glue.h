@@ -9,6 +9,8 @@
 #include <sys/time.h>
 #include <time.h>
 
+#define IM_MSG_MAX 8192 /* a message's text: the kernel line, or a JSON document */
+
 struct im_msgspec {
 	const struct timeval *tv; /* message time */
 	const char *text;	  /* msg */

@@ -46,6 +46,7 @@
 #include "nfct-sock.h"
 #include "nfct-table.h"
 #include "nfct-text.h"
+#include "rcvbuf.h"
 
 MODULE_TYPE_INPUT
 /* field names are static strings referenced by queued messages' JSON */
@@ -64,6 +65,7 @@ DEFobjCurrIf(statsobj)
 #define BATCH_MAX     256
 #define MAX_INPUTS    64
 #define DRAIN_MAX     64 /* datagrams per socket per round: fairness, shutdown */
+#define RCVBUF_MIN    (64 << 20)
 
 struct instanceConf_s {
 	/* configuration */
@@ -73,6 +75,8 @@ struct instanceConf_s {
 	char *tag, *device, *netns;
 	int facility, severity;
 	struct nfct_opts opts;
+	bool msg_json; /* msg.format="json": msg is the fields' JSON document */
+	bool fields;   /* the $! tree */
 	int rcvbuf, rcvbuf_max;
 	bool reliable, dump, set_sysctls, nat_only;
 	int family; /* 0, AF_INET or AF_INET6 */
@@ -88,6 +92,7 @@ struct instanceConf_s {
 	bool resync;		 /* a resync is due once the dump under way ends */
 	struct nfct_table table;
 	uint64_t foreign_seen, truncated_seen; /* what the counters hold already */
+	uint32_t drops_seen;		       /* the event socket's sk_drops, counted */
 	multi_submit_t multisub;
 	smsg_t *batch[BATCH_MAX];
 	statsobj_t *stats;
@@ -96,6 +101,7 @@ struct instanceConf_s {
 	STATSCOUNTER_DEF(ctrFiltered, mutCtrFiltered)
 	STATSCOUNTER_DEF(ctrParseErrors, mutCtrParseErrors)
 	STATSCOUNTER_DEF(ctrKernelDrops, mutCtrKernelDrops)
+	STATSCOUNTER_DEF(ctrOverruns, mutCtrOverruns)
 	STATSCOUNTER_DEF(ctrResyncs, mutCtrResyncs)
 	STATSCOUNTER_DEF(ctrEvictions, mutCtrEvictions)
 	STATSCOUNTER_DEF(ctrNlErrors, mutCtrNlErrors)
@@ -137,6 +143,8 @@ static struct cnfparamdescr inppdescr[] = {
 	{"nat_only", eCmdHdlrBinary, 0},
 	{"flowtable.size", eCmdHdlrPositiveInt, 0},
 	{"community_id.seed", eCmdHdlrNonNegInt, 0},
+	{"msg.format", eCmdHdlrGetWord, 0},
+	{"fields", eCmdHdlrBinary, 0},
 };
 static struct cnfparamblk inppblk = {CNFPARAMBLK_VERSION,
 				     sizeof(inppdescr) / sizeof(struct cnfparamdescr), inppdescr};
@@ -231,7 +239,8 @@ static void inst_defaults(instanceConf_t *inst)
 	inst->facility = 3 << 3; /* daemon */
 	inst->severity = 6;	 /* info */
 	inst->opts.schema = NF_SCHEMA_ECS;
-	inst->rcvbuf = 64 << 20; /* the kernel doubles it: room for ~100k events */
+	inst->fields = true;
+	inst->rcvbuf = 0; /* from nf_conntrack_max (auto_rcvbuf) */
 	inst->rcvbuf_max = 1 << 30;
 	inst->zone = -1;
 	inst->table_size = 262144;
@@ -240,6 +249,7 @@ static void inst_defaults(instanceConf_t *inst)
 static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfparamvals *v)
 {
 	static const char *const schemas[] = {"ecs", "ulogd", NULL};
+	static const char *const msgformats[] = {"conntrack", "json", NULL};
 	static const char *const families[] = {"any", "ipv4", "ipv6", NULL};
 	static const int family_af[] = {0, AF_INET, AF_INET6};
 	char *w = NULL;
@@ -300,6 +310,12 @@ static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfpa
 		inst->table_size = (size_t)v->val.d.n;
 	} else if (!strcmp(name, "community_id.seed")) {
 		inst->opts.community_id_seed = (uint16_t)v->val.d.n;
+	} else if (!strcmp(name, "msg.format")) {
+		w = im_estr_dup(v);
+		CHKiRet(im_parse_choice("imnfct", name, w, msgformats, &idx));
+		inst->msg_json = idx == 1;
+	} else if (!strcmp(name, "fields")) {
+		inst->fields = v->val.d.n != 0;
 	}
 finalize_it:
 	free(w);
@@ -395,7 +411,7 @@ ENDcheckCnf
 
 /* In plain words what the kernel will not report, checked in the input's
  * namespace (net/netfilter/nf_conntrack_standalone.c sysctls). */
-static void check_kernel(instanceConf_t *inst)
+static void check_kernel(instanceConf_t *inst, struct nfct_sysctls *sys)
 {
 	struct nfct_sysctls s;
 	const char *ns = inst->netns ? inst->netns : "rsyslogd's own";
@@ -428,11 +444,27 @@ static void check_kernel(instanceConf_t *inst)
 		       "imnfct: namespace %s: nf_conntrack_timestamp=0, flow start times come from "
 		       "NEW events seen by this input",
 		       ns);
+	*sys = s;
+}
+
+/* A flush of the whole table must fit the socket buffer: each DESTROY is
+ * a datagram of its own, about 1 KiB of kernel memory (the skb, not the
+ * 300 bytes of data), and the kernel doubles what we ask for. So 1 KiB per
+ * entry of nf_conntrack_max (512 MiB of limit for the default 262144), at
+ * least 64 MiB, at most rcvbuf.max. Memory is only taken while events wait. */
+static int auto_rcvbuf(const instanceConf_t *inst, long ct_max)
+{
+	long want = ct_max > 0 ? ct_max * 1024 : 0;
+
+	if (want < RCVBUF_MIN)
+		want = RCVBUF_MIN;
+	return want > inst->rcvbuf_max ? inst->rcvbuf_max : (int)want;
 }
 
 static void open_inst(instanceConf_t *inst)
 {
 	struct nfct_sock_cfg cfg = {inst->events, inst->rcvbuf, inst->reliable, &inst->filter};
+	struct nfct_sysctls sys;
 	struct netns_guard g;
 	char err[512];
 
@@ -440,7 +472,9 @@ static void open_inst(instanceConf_t *inst)
 		LogError(0, RS_RET_NO_RUN, "imnfct: input not started: %s", err);
 		return;
 	}
-	check_kernel(inst);
+	check_kernel(inst, &sys);
+	if (cfg.rcvbuf == 0)
+		cfg.rcvbuf = auto_rcvbuf(inst, sys.max);
 	if (nfct_sock_open(&inst->sock, &cfg, err, sizeof(err)) < 0) {
 		netns_leave(&g);
 		LogError(0, RS_RET_NO_RUN, "imnfct: %s; this input is not started", err);
@@ -491,6 +525,8 @@ static rsRetVal setup_stats(instanceConf_t *inst, int n)
 	CHKiRet(im_add_counter(inst->stats, "parse.errors", &inst->ctrParseErrors));
 	STATSCOUNTER_INIT(inst->ctrKernelDrops, inst->mutCtrKernelDrops);
 	CHKiRet(im_add_counter(inst->stats, "kernel.drops", &inst->ctrKernelDrops));
+	STATSCOUNTER_INIT(inst->ctrOverruns, inst->mutCtrOverruns);
+	CHKiRet(im_add_counter(inst->stats, "overruns", &inst->ctrOverruns));
 	STATSCOUNTER_INIT(inst->ctrResyncs, inst->mutCtrResyncs);
 	CHKiRet(im_add_counter(inst->stats, "resyncs", &inst->ctrResyncs));
 	STATSCOUNTER_INIT(inst->ctrEvictions, inst->mutCtrEvictions);
@@ -592,9 +628,12 @@ static void submit(instanceConf_t *inst)
 	}
 }
 
+/* msg is conntrack's line, or the fields' JSON document; $! is the tree
+ * unless fields="off". */
 static rsRetVal build_msg(instanceConf_t *inst, const struct nfct_record *r, smsg_t **ppMsg)
 {
-	char text[NFCT_TEXT_MAX];
+	char text[IM_MSG_MAX];
+	bool complete;
 	struct im_msgspec m = {&r->now,
 			       text,
 			       0,
@@ -604,8 +643,12 @@ static rsRetVal build_msg(instanceConf_t *inst, const struct nfct_record *r, sms
 			       inst->facility | inst->severity,
 			       NULL};
 
-	m.len = nfct_text(r->ev, r->now.tv_sec, text, sizeof(text));
-	m.json = nfct_fields_json(r, &inst->opts);
+	if (inst->msg_json)
+		m.len = nfct_fields_text(r, &inst->opts, text, sizeof(text), &complete);
+	else
+		m.len = nfct_text(r->ev, r->now.tv_sec, text, NFCT_TEXT_MAX);
+	if (inst->fields)
+		m.json = nfct_fields_json(r, &inst->opts);
 	return im_build_msg(&m, ppMsg);
 }
 
@@ -672,12 +715,14 @@ static void overrun(instanceConf_t *inst)
 {
 	int before = inst->sock.rcvbuf;
 
-	STATSCOUNTER_INC(inst->ctrKernelDrops, inst->mutCtrKernelDrops);
+	STATSCOUNTER_INC(inst->ctrOverruns, inst->mutCtrOverruns);
 	if (nfct_sock_grow(&inst->sock, inst->rcvbuf_max) > before)
 		LogMsg(0, RS_RET_OK, LOG_WARNING,
-		       "imnfct: conntrack events lost (socket buffer overrun %llu); receive buffer "
-		       "grown from %d to %d bytes (rcvbuf.max %d)",
-		       (unsigned long long)inst->ctrKernelDrops, before, inst->sock.rcvbuf,
+		       "imnfct: conntrack events lost (socket buffer overrun %llu, %u events lost "
+		       "so "
+		       "far); receive buffer grown from %d to %d bytes (rcvbuf.max %d)",
+		       (unsigned long long)inst->ctrOverruns,
+		       rcvbuf_drops(nfct_sock_fd(&inst->sock)), before, inst->sock.rcvbuf,
 		       inst->rcvbuf_max);
 	if (!inst->dump_ok)
 		return;
@@ -759,9 +804,18 @@ static void drain(instanceConf_t *inst)
 	submit(inst);
 }
 
-/* What nl_recv dropped on the event and dump sockets, into the counters. */
+/* What the kernel (events that did not fit the socket buffer: one event
+ * per datagram, so the exact loss) and nl_recv (on the event and dump
+ * sockets) dropped since the last look, into the counters. */
 static void count_drops(instanceConf_t *inst)
 {
+	uint32_t kernel = rcvbuf_drops(nfct_sock_fd(&inst->sock));
+
+	if (kernel != inst->drops_seen) {
+		STATSCOUNTER_ADD(inst->ctrKernelDrops, inst->mutCtrKernelDrops,
+				 (uint32_t)(kernel - inst->drops_seen));
+		inst->drops_seen = kernel;
+	}
 	uint64_t foreign = inst->sock.drops.foreign + inst->dumper.drops.foreign;
 	uint64_t truncated = inst->sock.drops.truncated + inst->dumper.drops.truncated;
 

@@ -324,16 +324,16 @@ int nfct_dump_step(struct nfct_dump *d, int max, nfct_dump_cb cb, void *data, ch
 	return 0;
 }
 
-static int read_int(const char *name)
+static long read_long(const char *name)
 {
 	char path[128];
 	FILE *f;
-	int v = -1;
+	long v = -1;
 
 	snprintf(path, sizeof(path), "/proc/sys/net/netfilter/%s", name);
 	if ((f = fopen(path, "re")) == NULL)
 		return -1;
-	if (fscanf(f, "%d", &v) != 1)
+	if (fscanf(f, "%ld", &v) != 1)
 		v = -1;
 	fclose(f);
 	return v;
@@ -341,9 +341,10 @@ static int read_int(const char *name)
 
 void nfct_read_sysctls(struct nfct_sysctls *s)
 {
-	s->events = read_int("nf_conntrack_events");
-	s->acct = read_int("nf_conntrack_acct");
-	s->timestamp = read_int("nf_conntrack_timestamp");
+	s->events = (int)read_long("nf_conntrack_events");
+	s->acct = (int)read_long("nf_conntrack_acct");
+	s->timestamp = (int)read_long("nf_conntrack_timestamp");
+	s->max = read_long("nf_conntrack_max");
 }
 
 int nfct_write_sysctls(void)

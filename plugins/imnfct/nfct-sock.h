@@ -85,6 +85,7 @@ int nfct_dump_step(struct nfct_dump *d, int max, nfct_dump_cb cb, void *data, ch
 /* The sysctls of the current namespace (-1 when unreadable). */
 struct nfct_sysctls {
 	int events, acct, timestamp;
+	long max; /* nf_conntrack_max */
 };
 void nfct_read_sysctls(struct nfct_sysctls *s);
 /* Sets events=1, acct=1, timestamp=1; returns 0 or -errno. */

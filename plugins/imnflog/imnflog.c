@@ -48,6 +48,7 @@
 #include "nflog-record.h"
 #include "nflog-sock.h"
 #include "nflog-text.h"
+#include "rcvbuf.h"
 
 MODULE_TYPE_INPUT
 /* field names are static strings referenced by queued messages' JSON */
@@ -78,6 +79,8 @@ struct instanceConf_s {
 	char *device, *verdict, *netns;
 	struct nflog_cfg cfg;
 	unsigned textflags;
+	bool msg_json; /* msg.format="json": msg is the fields' JSON document */
+	bool fields;   /* the $! tree */
 	int rl_interval, rl_burst;
 	char rl_name[16];
 	/* runtime */
@@ -94,6 +97,7 @@ struct instanceConf_s {
 	STATSCOUNTER_DEF(ctrSubmitted, mutCtrSubmitted)
 	STATSCOUNTER_DEF(ctrDecodeErrors, mutCtrDecodeErrors)
 	STATSCOUNTER_DEF(ctrKernelDrops, mutCtrKernelDrops)
+	STATSCOUNTER_DEF(ctrOverruns, mutCtrOverruns)
 	STATSCOUNTER_DEF(ctrSeqGaps, mutCtrSeqGaps)
 	STATSCOUNTER_DEF(ctrRateLimited, mutCtrRateLimited)
 	STATSCOUNTER_DEF(ctrNlErrors, mutCtrNlErrors)
@@ -101,6 +105,7 @@ struct instanceConf_s {
 	STATSCOUNTER_DEF(ctrBlockedMs, mutCtrBlockedMs)
 	struct nl_rx_drops drops;	       /* of the group socket */
 	uint64_t foreign_seen, truncated_seen; /* what the counters hold already */
+	uint32_t drops_seen;		       /* the socket's sk_drops, counted so far */
 	struct instanceConf_s *next;
 };
 
@@ -133,6 +138,8 @@ static struct cnfparamdescr inppdescr[] = {
 	{"label", eCmdHdlrNonNegInt, 0},
 	{"netns", eCmdHdlrString, 0},
 	{"text.flags", eCmdHdlrArray, 0},
+	{"msg.format", eCmdHdlrGetWord, 0},
+	{"fields", eCmdHdlrBinary, 0},
 	{"ratelimit.interval", eCmdHdlrNonNegInt, 0},
 	{"ratelimit.burst", eCmdHdlrPositiveInt, 0},
 	{"community_id.seed", eCmdHdlrNonNegInt, 0},
@@ -181,6 +188,7 @@ static void inst_defaults(instanceConf_t *inst)
 	inst->facility = 0; /* kern, as the kernel LOG target logs */
 	inst->severity = 4; /* warning, the kernel LOG target's default level */
 	inst->opts.schema = NF_SCHEMA_ECS;
+	inst->fields = true;
 	inst->cfg.copy_range = 0xffff;
 	inst->cfg.rcvbuf = RCVBUF_DEFAULT;
 	inst->cfg.flags = NFULNL_CFG_F_SEQ;
@@ -191,6 +199,7 @@ static void inst_defaults(instanceConf_t *inst)
 static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfparamvals *v)
 {
 	static const char *const schemas[] = {"ecs", "ulogd", NULL};
+	static const char *const msgformats[] = {"kernel", "json", NULL};
 	static const char *const seqs[] = {"none", "local", "global", "both", NULL};
 	static const uint16_t seqflags[] = {0, NFULNL_CFG_F_SEQ, NFULNL_CFG_F_SEQ_GLOBAL,
 					    NFULNL_CFG_F_SEQ | NFULNL_CFG_F_SEQ_GLOBAL};
@@ -252,6 +261,12 @@ static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfpa
 		inst->opts.label = (uint8_t)v->val.d.n;
 	} else if (!strcmp(name, "netns")) {
 		inst->netns = im_estr_dup(v);
+	} else if (!strcmp(name, "msg.format")) {
+		w = im_estr_dup(v);
+		CHKiRet(im_parse_choice("imnflog", name, w, msgformats, &idx));
+		inst->msg_json = idx == 1;
+	} else if (!strcmp(name, "fields")) {
+		inst->fields = v->val.d.n != 0;
 	} else if (!strcmp(name, "text.flags")) {
 		CHKiRet(im_array_words(v->val.d.ar, add_textflag, inst));
 	} else if (!strcmp(name, "ratelimit.interval")) {
@@ -433,6 +448,8 @@ static rsRetVal setup_stats(instanceConf_t *inst)
 	CHKiRet(im_add_counter(inst->stats, "decode.errors", &inst->ctrDecodeErrors));
 	STATSCOUNTER_INIT(inst->ctrKernelDrops, inst->mutCtrKernelDrops);
 	CHKiRet(im_add_counter(inst->stats, "kernel.drops", &inst->ctrKernelDrops));
+	STATSCOUNTER_INIT(inst->ctrOverruns, inst->mutCtrOverruns);
+	CHKiRet(im_add_counter(inst->stats, "overruns", &inst->ctrOverruns));
 	STATSCOUNTER_INIT(inst->ctrSeqGaps, inst->mutCtrSeqGaps);
 	CHKiRet(im_add_counter(inst->stats, "seq.gaps", &inst->ctrSeqGaps));
 	STATSCOUNTER_INIT(inst->ctrRateLimited, inst->mutCtrRateLimited);
@@ -513,9 +530,13 @@ static void submit(instanceConf_t *inst)
 	}
 }
 
+/* msg is the kernel's line, or the fields' JSON document (what
+ * $!all-json-plain would render of the tree, written without one); $! is
+ * the tree unless fields="off". */
 static rsRetVal build_msg(instanceConf_t *inst, struct nflog_work *w, smsg_t **ppMsg)
 {
-	char text[NFLOG_TEXT_MAX];
+	char text[IM_MSG_MAX];
+	bool complete;
 	struct im_msgspec m = {&w->rec.tv,
 			       text,
 			       0,
@@ -525,8 +546,12 @@ static rsRetVal build_msg(instanceConf_t *inst, struct nflog_work *w, smsg_t **p
 			       inst->facility | inst->severity,
 			       NULL};
 
-	m.len = nflog_text(&w->rec, inst->textflags, text, sizeof(text));
-	m.json = nflog_fields_json(&w->rec, &inst->opts);
+	if (inst->msg_json)
+		m.len = nflog_fields_text(&w->rec, &inst->opts, text, sizeof(text), &complete);
+	else
+		m.len = nflog_text(&w->rec, inst->textflags, text, NFLOG_TEXT_MAX);
+	if (inst->fields)
+		m.json = nflog_fields_json(&w->rec, &inst->opts);
 	return im_build_msg(&m, ppMsg);
 }
 
@@ -577,10 +602,18 @@ static void datagram_msg(const struct nlmsghdr *nlh, void *data)
 	}
 }
 
-/* What nl_recv dropped on the group and interface sockets since the last
- * look, into the counters. */
+/* What the kernel (datagrams that did not fit the socket buffer: each a
+ * batch of packets, whose number seq.gaps tells) and nl_recv (on the group
+ * and interface sockets) dropped since the last look, into the counters. */
 static void count_drops(instanceConf_t *inst)
 {
+	uint32_t kernel = rcvbuf_drops(nflog_sock_fd(&inst->sock));
+
+	if (kernel != inst->drops_seen) {
+		STATSCOUNTER_ADD(inst->ctrKernelDrops, inst->mutCtrKernelDrops,
+				 (uint32_t)(kernel - inst->drops_seen));
+		inst->drops_seen = kernel;
+	}
 	uint64_t foreign = inst->drops.foreign + inst->ifc.drops.foreign;
 	uint64_t truncated = inst->drops.truncated + inst->ifc.drops.truncated;
 
@@ -609,7 +642,7 @@ static void drain(instanceConf_t *inst)
 		if (n < 0) {
 			if (errno == ENOBUFS) {
 				/* the kernel dropped packets: count, keep reading */
-				STATSCOUNTER_INC(inst->ctrKernelDrops, inst->mutCtrKernelDrops);
+				STATSCOUNTER_INC(inst->ctrOverruns, inst->mutCtrOverruns);
 				continue;
 			}
 			if (errno != EAGAIN && errno != EINTR) {
