@@ -142,6 +142,7 @@ static struct cnfparamdescr inppdescr[] = {
 	{"mark", eCmdHdlrGetWord, 0},
 	{"nat_only", eCmdHdlrBinary, 0},
 	{"flowtable.size", eCmdHdlrPositiveInt, 0},
+	{"community_id", eCmdHdlrBinary, 0},
 	{"community_id.seed", eCmdHdlrNonNegInt, 0},
 	{"msg.format", eCmdHdlrGetWord, 0},
 	{"fields", eCmdHdlrBinary, 0},
@@ -308,6 +309,8 @@ static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfpa
 		inst->nat_only = v->val.d.n != 0;
 	} else if (!strcmp(name, "flowtable.size")) {
 		inst->table_size = (size_t)v->val.d.n;
+	} else if (!strcmp(name, "community_id")) {
+		inst->opts.community_id = v->val.d.n != 0;
 	} else if (!strcmp(name, "community_id.seed")) {
 		inst->opts.community_id_seed = (uint16_t)v->val.d.n;
 	} else if (!strcmp(name, "msg.format")) {

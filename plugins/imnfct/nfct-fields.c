@@ -178,7 +178,7 @@ static void emit_addrs(struct jemit *e, const struct ct_info *ct)
 	}
 }
 
-static void emit_community_id(struct jemit *e, const struct ct_info *ct, uint16_t seed)
+static void emit_community_id(struct jemit *e, const struct ct_info *ct, const struct nfct_opts *opt)
 {
 	const struct ct_tuple *o = &ct->orig;
 	char cid[COMMUNITY_ID_LEN];
@@ -186,7 +186,7 @@ static void emit_community_id(struct jemit *e, const struct ct_info *ct, uint16_
 	uint16_t sp = o->sport, dp = o->dport;
 	int alen;
 
-	if (!je_wanted(e, NCF_COMMUNITY_ID) || !(ct->has & CTH_ORIG) || !o->has_proto ||
+	if (!opt->community_id || !je_wanted(e, NCF_COMMUNITY_ID) || !(ct->has & CTH_ORIG) || !o->has_proto ||
 	    !tuple_addrs(o, &alen))
 		return;
 	if (o->has_icmp) {
@@ -194,7 +194,7 @@ static void emit_community_id(struct jemit *e, const struct ct_info *ct, uint16_
 		sp = o->icmp_type;
 		dp = o->icmp_code;
 	}
-	community_id_v1(seed, o->src, o->dst, (size_t)alen, o->proto, ports, sp, dp, cid);
+	community_id_v1(opt->community_id_seed, o->src, o->dst, (size_t)alen, o->proto, ports, sp, dp, cid);
 	je_str(e, NCF_COMMUNITY_ID, cid);
 }
 
@@ -240,7 +240,7 @@ static void emit_all(struct jemit *e, const struct nfct_record *r, const struct 
 	je_int(e, NCF_OOB_FAMILY, r->ev->family);
 	je_int(e, NCF_OOB_PROTOCOL, 0);
 	emit_addrs(e, ct);
-	emit_community_id(e, ct, o->community_id_seed);
+	emit_community_id(e, ct, o);
 	emit_ct(e, r);
 }
 

@@ -142,6 +142,7 @@ static struct cnfparamdescr inppdescr[] = {
 	{"fields", eCmdHdlrBinary, 0},
 	{"ratelimit.interval", eCmdHdlrNonNegInt, 0},
 	{"ratelimit.burst", eCmdHdlrPositiveInt, 0},
+	{"community_id", eCmdHdlrBinary, 0},
 	{"community_id.seed", eCmdHdlrNonNegInt, 0},
 };
 static struct cnfparamblk inppblk = {CNFPARAMBLK_VERSION,
@@ -273,6 +274,8 @@ static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfpa
 		inst->rl_interval = (int)v->val.d.n;
 	} else if (!strcmp(name, "ratelimit.burst")) {
 		inst->rl_burst = (int)v->val.d.n;
+	} else if (!strcmp(name, "community_id")) {
+		inst->opts.community_id = v->val.d.n != 0;
 	} else if (!strcmp(name, "community_id.seed")) {
 		inst->opts.community_id_seed = (uint16_t)v->val.d.n;
 	}

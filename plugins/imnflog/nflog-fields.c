@@ -346,7 +346,7 @@ static void emit_network(struct jemit *e, const struct nflog_record *r, const st
 	}
 	je_int(e, NFF_NETWORK_BYTES,
 	       l3->kind == NFD_L3_IPV4 ? l3->v4.totlen : l3->v6.payloadlen + 40);
-	if (e->schema == NF_SCHEMA_ECS && l3->has_l4proto) {
+	if (o->community_id && e->schema == NF_SCHEMA_ECS && l3->has_l4proto) {
 		char cid[COMMUNITY_ID_LEN];
 		int alen = l3->kind == NFD_L3_IPV4 ? 4 : 16;
 		const uint8_t *s = alen == 4 ? l3->v4.saddr : l3->v6.saddr;

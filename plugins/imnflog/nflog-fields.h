@@ -27,6 +27,7 @@ struct nflog_opts {
 	const char *verdict; /* e.g. "accept", "drop"; NULL: no label */
 	bool has_label;	     /* label set by the input (ulogd2 numeric_label) */
 	uint8_t label;
+	bool community_id; /* network.community_id (ECS), off by default: a SHA-1 per record */
 	uint16_t community_id_seed;
 };
 

@@ -22,7 +22,7 @@ static void event(const struct nlmsghdr *nlh, void *data)
 		nfct_record_times(&r, dump, &seen);
 		check_line(text, nfct_text(&ev, now.tv_sec, text, sizeof(text)));
 		for (int s = NF_SCHEMA_ECS; s <= NF_SCHEMA_ULOGD; s++) {
-			struct nfct_opts o = {.schema = (enum nf_schema)s};
+			struct nfct_opts o = {.schema = (enum nf_schema)s, .community_id = true};
 
 			struct fjson_object *j = nfct_fields_json(&r, &o);
 			char json[8192];

@@ -21,7 +21,7 @@ static void packet(const struct nlmsghdr *nlh, void *data)
 		   nflog_text(&w.rec, NFT_TCPSEQ | NFT_TCPOPT | NFT_IPOPT | NFT_UID | NFT_MACDECODE,
 			      text, sizeof(text)));
 	for (int s = NF_SCHEMA_ECS; s <= NF_SCHEMA_ULOGD; s++) {
-		struct nflog_opts o = {.schema = (enum nf_schema)s};
+		struct nflog_opts o = {.schema = (enum nf_schema)s, .community_id = true};
 
 		struct fjson_object *j = nflog_fields_json(&w.rec, &o);
 		char json[8192];

@@ -20,7 +20,7 @@ rs_conf "
 ruleset(name=\"ecs\") { action(type=\"omfile\" file=\"$W/ecs.msg\" template=\"msgline\")
 	action(type=\"omfile\" file=\"$W/ecs.json\" template=\"jsonline\") }
 ruleset(name=\"ulogd\") { action(type=\"omfile\" file=\"$W/ulogd.json\" template=\"jsonline\") }
-input(type=\"imnflog\" group=\"1\" netns=\"${NSP}B\" ruleset=\"ecs\")
+input(type=\"imnflog\" group=\"1\" netns=\"${NSP}B\" ruleset=\"ecs\" community_id=\"on\")
 input(type=\"imnflog\" group=\"2\" netns=\"${NSP}B\" ruleset=\"ulogd\" schema=\"ulogd\" seq=\"none\")
 "
 rs_start

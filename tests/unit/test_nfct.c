@@ -45,7 +45,9 @@ static struct nlmsghdr *snat_destroy(char *buf)
 static const char *json(const struct nfct_record *r, enum nf_schema s)
 {
 	static char out[4096];
-	struct nfct_opts o = {s, s == NF_SCHEMA_ULOGD ? "Netfilter" : NULL, 0};
+	struct nfct_opts o = {.schema = s,
+			      .device = s == NF_SCHEMA_ULOGD ? "Netfilter" : NULL,
+			      .community_id = true};
 	struct fjson_object *j = nfct_fields_json(r, &o);
 
 	snprintf(out, sizeof(out), "%s", fjson_object_to_json_string_ext(j, FJSON_TO_STRING_PLAIN));

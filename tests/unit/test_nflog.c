@@ -37,7 +37,8 @@ static const char *json(struct nflog_work *w, enum nf_schema s, const char *verd
 	static char out[8192];
 	struct nflog_opts o = {.schema = s,
 			       .device = s == NF_SCHEMA_ULOGD ? "Netfilter" : NULL,
-			       .verdict = verdict};
+			       .verdict = verdict,
+			       .community_id = true};
 	struct fjson_object *j = nflog_fields_json(&w->rec, &o);
 
 	snprintf(out, sizeof(out), "%s", fjson_object_to_json_string_ext(j, FJSON_TO_STRING_PLAIN));
@@ -165,6 +166,33 @@ static void test_community_id_vector(void)
 	}
 	CHECK_STR("spec vector", "1:LQU9qZlK+B5F3KDmev6m5PMibrg=", cid ? cid : "");
 	free(got);
+}
+
+/* Community ID costs a SHA-1 per record: only when asked for */
+static void test_community_id_off_by_default(void)
+{
+	static const uint8_t pkt[28] = {0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0,
+					0,    1, 10, 0, 0, 2, 0x13, 0x88, 0, 53, 0, 8, 0, 0};
+	struct nflog_opts o = {.schema = NF_SCHEMA_ECS};
+	struct builder b;
+	struct nflog_work w;
+	struct fjson_object *j, *net = NULL;
+	char text[4096];
+	bool complete;
+
+	begin(&b, 2, 1, 0x0800, 0);
+	mnl_attr_put(b.nlh, NFULA_PAYLOAD, sizeof(pkt), pkt);
+	prepare(&b, &w, "", "");
+	j = nflog_fields_json(&w.rec, &o);
+	fjson_object_object_get_ex(j, "network", &net);
+	CHECK_STR("network object without community_id",
+		  "{\"packets\":1,\"type\":\"ipv4\",\"iana_number\":\"17\",\"transport\":\"udp\","
+		  "\"bytes\":28}",
+		  fjson_object_to_json_string_ext(net, FJSON_TO_STRING_PLAIN));
+	nflog_fields_text(&w.rec, &o, text, sizeof(text), &complete);
+	CHECK_STR("text document equals the tree",
+		  fjson_object_to_json_string_ext(j, FJSON_TO_STRING_PLAIN), text);
+	fjson_object_put(j);
 }
 
 static void test_port_unreachable_text(void)
@@ -340,6 +368,7 @@ int main(void)
 	RUN(test_syn_ulogd_json);
 	RUN(test_syn_ecs_json);
 	RUN(test_community_id_vector);
+	RUN(test_community_id_off_by_default);
 	RUN(test_port_unreachable_text);
 	RUN(test_ipv6_text);
 	RUN(test_arp_text);
