@@ -42,7 +42,10 @@ static inline rsRetVal im_parse_choice(const char *module, const char *param, co
 
 	for (int i = 0; allowed[i] && n < sizeof(use); i++)
 		n += (size_t)snprintf(use + n, sizeof(use) - n, "%s%s",
-				      i == 0 ? "" : allowed[i + 1] ? ", " : " or ", allowed[i]);
+				      i == 0	       ? ""
+				      : allowed[i + 1] ? ", "
+						       : " or ",
+				      allowed[i]);
 	parser_errmsg("%s: %s=\"%s\" is not valid; use %s", module, param, w, use);
 	return RS_RET_PARAM_ERROR;
 }

@@ -178,7 +178,8 @@ static void emit_addrs(struct jemit *e, const struct ct_info *ct)
 	}
 }
 
-static void emit_community_id(struct jemit *e, const struct ct_info *ct, const struct nfct_opts *opt)
+static void emit_community_id(struct jemit *e, const struct ct_info *ct,
+			      const struct nfct_opts *opt)
 {
 	const struct ct_tuple *o = &ct->orig;
 	char cid[COMMUNITY_ID_LEN];
@@ -186,15 +187,16 @@ static void emit_community_id(struct jemit *e, const struct ct_info *ct, const s
 	uint16_t sp = o->sport, dp = o->dport;
 	int alen;
 
-	if (!opt->community_id || !je_wanted(e, NCF_COMMUNITY_ID) || !(ct->has & CTH_ORIG) || !o->has_proto ||
-	    !tuple_addrs(o, &alen))
+	if (!opt->community_id || !je_wanted(e, NCF_COMMUNITY_ID) || !(ct->has & CTH_ORIG) ||
+	    !o->has_proto || !tuple_addrs(o, &alen))
 		return;
 	if (o->has_icmp) {
 		ports = true;
 		sp = o->icmp_type;
 		dp = o->icmp_code;
 	}
-	community_id_v1(opt->community_id_seed, o->src, o->dst, (size_t)alen, o->proto, ports, sp, dp, cid);
+	community_id_v1(opt->community_id_seed, o->src, o->dst, (size_t)alen, o->proto, ports, sp,
+			dp, cid);
 	je_str(e, NCF_COMMUNITY_ID, cid);
 }
 

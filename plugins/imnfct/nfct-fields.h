@@ -19,7 +19,7 @@ extern struct field_table nfct_table;
 struct nfct_opts {
 	enum nf_schema schema;
 	const char *device; /* ulogd dvc / ECS observer.name; NULL: none */
-	bool community_id; /* network.community_id (ECS), off by default: a SHA-1 per record */
+	bool community_id;  /* network.community_id (ECS), off by default: a SHA-1 per record */
 	uint16_t community_id_seed;
 };
 

@@ -52,7 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 		check_line(text, nflog_text(&r, flags[i], text, sizeof(text)));
 	for (int s = NF_SCHEMA_ECS; s <= NF_SCHEMA_ULOGD; s++) {
-		struct nflog_opts o = {.schema = (enum nf_schema)s, .verdict = "drop", .community_id = true};
+		struct nflog_opts o = {
+			.schema = (enum nf_schema)s, .verdict = "drop", .community_id = true};
 
 		struct fjson_object *j = nflog_fields_json(&r, &o);
 		char json[8192];

@@ -171,8 +171,8 @@ static void test_community_id_vector(void)
 /* Community ID costs a SHA-1 per record: only when asked for */
 static void test_community_id_off_by_default(void)
 {
-	static const uint8_t pkt[28] = {0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0,
-					0,    1, 10, 0, 0, 2, 0x13, 0x88, 0, 53, 0, 8, 0, 0};
+	static const uint8_t pkt[28] = {0x45, 0, 0,  28, 0, 0, 0,    0,	   64, 17, 0, 0, 10, 0,
+					0,    1, 10, 0,	 0, 2, 0x13, 0x88, 0,  53, 0, 8, 0,  0};
 	struct nflog_opts o = {.schema = NF_SCHEMA_ECS};
 	struct builder b;
 	struct nflog_work w;
