@@ -1,5 +1,8 @@
-/* flood DST PORT RATE SECONDS: paced UDP datagrams (16-byte payload) at RATE
- * packets/s for SECONDS; prints the number sent. For the NFLOG benchmark. */
+/* flood DST PORT RATE SECONDS [sleep|spin]: paced UDP datagrams (16-byte
+ * payload) at RATE packets/s for SECONDS; prints the number sent. "sleep"
+ * (the default) sleeps between bursts and leaves the CPU to the consumers;
+ * "spin" polls the clock, as a sender that owns a core does. For the NFLOG
+ * benchmark. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -27,10 +30,11 @@ int main(int argc, char **argv)
 	char payload[BURST][16];
 	double rate, secs, start, t;
 	uint64_t sent = 0;
-	int fd;
+	int fd, spin;
 
-	if (argc != 5)
-		return fprintf(stderr, "usage: flood DST PORT RATE SECONDS\n"), 2;
+	if (argc != 5 && argc != 6)
+		return fprintf(stderr, "usage: flood DST PORT RATE SECONDS [sleep|spin]\n"), 2;
+	spin = argc == 6 && strcmp(argv[5], "spin") == 0;
 	inet_pton(AF_INET, argv[1], &dst.sin_addr);
 	dst.sin_port = htons((uint16_t)atoi(argv[2]));
 	rate = atof(argv[3]);
@@ -54,7 +58,8 @@ int main(int argc, char **argv)
 			/* sleep until a burst is due: leave the CPU to the consumers */
 			struct timespec ts = {0, (long)(BURST / rate * 1e9)};
 
-			nanosleep(&ts, NULL);
+			if (!spin)
+				nanosleep(&ts, NULL);
 			continue;
 		}
 		n = (int)(due - sent < BURST ? due - sent : BURST);
