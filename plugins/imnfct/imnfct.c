@@ -15,6 +15,7 @@
 #include "rsyslog.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,7 @@
 #include "nlmsg.h"
 #include "nfct-event.h"
 #include "nfct-fields.h"
+#include "nfct-nat.h"
 #include "nfct-sock.h"
 #include "nfct-table.h"
 #include "nfct-text.h"
@@ -66,6 +68,21 @@ DEFobjCurrIf(statsobj)
 #define MAX_INPUTS    64
 #define DRAIN_MAX     64 /* datagrams per socket per round: fairness, shutdown */
 #define RCVBUF_MIN    (64 << 20)
+#define NAT_SAVE_MS   1000 /* how often the time of the last NAT record is saved */
+
+/* The NAT record stream of an input (nat.ruleset): records, and what
+ * makes its gaps visible in it (nfct-nat.h, doc/nat-accountability.md). */
+struct nat_stream {
+	char *ruleset_name;
+	ruleset_t *ruleset; /* NULL: no NAT records */
+	int state_fd;	    /* workDirectory/imnfct-nat-N.state: time of the last record */
+	int64_t last_ms, saved_ms;
+	int64_t checked_ms; /* when the socket's drop count was last seen unchanged */
+	bool gap;	    /* drops seen, their G record not yet written */
+	int64_t gap_from, gap_to;
+	uint64_t gap_lost;
+	int64_t dump_from; /* start of the dump under way */
+};
 
 struct instanceConf_s {
 	/* configuration */
@@ -83,6 +100,7 @@ struct instanceConf_s {
 	int zone;   /* -1: any */
 	struct nfct_filter_cfg filter;
 	size_t table_size;
+	struct nat_stream nat;
 	/* runtime */
 	bool active;
 	struct nfct_sock sock;
@@ -107,6 +125,8 @@ struct instanceConf_s {
 	STATSCOUNTER_DEF(ctrNlErrors, mutCtrNlErrors)
 	STATSCOUNTER_DEF(ctrForeign, mutCtrForeign)
 	STATSCOUNTER_DEF(ctrBlockedMs, mutCtrBlockedMs)
+	STATSCOUNTER_DEF(ctrNatRecords, mutCtrNatRecords)
+	STATSCOUNTER_DEF(ctrNatGaps, mutCtrNatGaps)
 	struct instanceConf_s *next;
 };
 
@@ -146,6 +166,7 @@ static struct cnfparamdescr inppdescr[] = {
 	{"community_id.seed", eCmdHdlrNonNegInt, 0},
 	{"msg.format", eCmdHdlrGetWord, 0},
 	{"fields", eCmdHdlrBinary, 0},
+	{"nat.ruleset", eCmdHdlrString, 0},
 };
 static struct cnfparamblk inppblk = {CNFPARAMBLK_VERSION,
 				     sizeof(inppdescr) / sizeof(struct cnfparamdescr), inppdescr};
@@ -245,6 +266,7 @@ static void inst_defaults(instanceConf_t *inst)
 	inst->rcvbuf_max = 1 << 30;
 	inst->zone = -1;
 	inst->table_size = 262144;
+	inst->nat.state_fd = -1;
 }
 
 static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfparamvals *v)
@@ -319,6 +341,8 @@ static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfpa
 		inst->msg_json = idx == 1;
 	} else if (!strcmp(name, "fields")) {
 		inst->fields = v->val.d.n != 0;
+	} else if (!strcmp(name, "nat.ruleset")) {
+		inst->nat.ruleset_name = im_estr_dup(v);
 	}
 finalize_it:
 	free(w);
@@ -331,6 +355,7 @@ static void free_inst(instanceConf_t *inst)
 	free(inst->tag);
 	free(inst->device);
 	free(inst->netns);
+	free(inst->nat.ruleset_name);
 	free(inst);
 }
 
@@ -391,6 +416,18 @@ static rsRetVal check_netns(const instanceConf_t *inst)
 	return RS_RET_PARAM_ERROR;
 }
 
+static rsRetVal check_nat_ruleset(modConfData_t *conf, instanceConf_t *inst)
+{
+	const char *name = inst->nat.ruleset_name;
+
+	if (name == NULL)
+		return RS_RET_OK;
+	if (ruleset.GetRuleset(conf->pConf, &inst->nat.ruleset, (uchar *)name) == RS_RET_OK)
+		return RS_RET_OK;
+	LogError(0, RS_RET_PARAM_ERROR, "imnfct: nat.ruleset '%s' is not defined", name);
+	return RS_RET_PARAM_ERROR;
+}
+
 BEGINcheckCnf
 	instanceConf_t *inst;
 	int n = 0;
@@ -398,6 +435,7 @@ BEGINcheckCnf
 	for (inst = pModConf->root; inst != NULL; inst = inst->next) {
 		std_checkRuleset(pModConf, inst);
 		CHKiRet(check_netns(inst));
+		CHKiRet(check_nat_ruleset(pModConf, inst));
 		if (++n > MAX_INPUTS) {
 			LogError(0, RS_RET_PARAM_ERROR, "imnfct: at most %d inputs", MAX_INPUTS);
 			ABORT_FINALIZE(RS_RET_PARAM_ERROR);
@@ -540,6 +578,10 @@ static rsRetVal setup_stats(instanceConf_t *inst, int n)
 	CHKiRet(im_add_counter(inst->stats, "netlink.foreign", &inst->ctrForeign));
 	STATSCOUNTER_INIT(inst->ctrBlockedMs, inst->mutCtrBlockedMs);
 	CHKiRet(im_add_counter(inst->stats, "submit.blocked.ms", &inst->ctrBlockedMs));
+	STATSCOUNTER_INIT(inst->ctrNatRecords, inst->mutCtrNatRecords);
+	CHKiRet(im_add_counter(inst->stats, "nat.records", &inst->ctrNatRecords));
+	STATSCOUNTER_INIT(inst->ctrNatGaps, inst->mutCtrNatGaps);
+	CHKiRet(im_add_counter(inst->stats, "nat.gaps", &inst->ctrNatGaps));
 	CHKiRet(statsobj.ConstructFinalize(inst->stats));
 finalize_it:
 	RETiRet;
@@ -631,6 +673,149 @@ static void submit(instanceConf_t *inst)
 	}
 }
 
+static int64_t now_ms(void)
+{
+	struct timeval now;
+
+	gettimeofday(&now, NULL);
+	return nat_ms(&now);
+}
+
+static void batch_add(instanceConf_t *inst, smsg_t *pMsg)
+{
+	inst->multisub.ppMsgs[inst->multisub.nElem++] = pMsg;
+	if (inst->multisub.nElem == inst->multisub.maxElem)
+		submit(inst);
+}
+
+/* ---- NAT records (nat.ruleset): one message per record, msg only ---- */
+
+static void nat_submit(instanceConf_t *inst, const char *text, size_t len, const struct timeval *tv)
+{
+	struct im_msgspec m = {tv,
+			       text,
+			       len,
+			       pInputName,
+			       inst->nat.ruleset,
+			       inst->tag ? inst->tag : "conntrack:",
+			       inst->facility | inst->severity,
+			       NULL};
+	smsg_t *pMsg;
+
+	if (len == 0 || im_build_msg(&m, &pMsg) != RS_RET_OK) {
+		STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
+		return;
+	}
+	STATSCOUNTER_INC(inst->ctrNatRecords, inst->mutCtrNatRecords);
+	batch_add(inst, pMsg);
+}
+
+/* The time of the last record, kept in the work directory at most once a
+ * second, so that the next start can say since when records are missing. */
+static void nat_save(instanceConf_t *inst, bool now)
+{
+	struct nat_stream *n = &inst->nat;
+	char line[24];
+	int len;
+
+	if (n->state_fd < 0 || n->last_ms <= n->saved_ms ||
+	    (!now && n->last_ms - n->saved_ms < NAT_SAVE_MS))
+		return;
+	len = snprintf(line, sizeof(line), "%020lld\n", (long long)n->last_ms);
+	if (pwrite(n->state_fd, line, (size_t)len, 0) == len)
+		n->saved_ms = n->last_ms;
+}
+
+static void nat_marker_submit(instanceConf_t *inst, enum nat_rec type, int64_t from, int64_t to,
+			      const char *text)
+{
+	char rec[NAT_RECORD_MAX];
+	struct timeval now;
+
+	gettimeofday(&now, NULL);
+	nat_submit(inst, rec, nat_marker(type, from, to, text, rec, sizeof(rec)), &now);
+	inst->nat.last_ms = nat_ms(&now);
+}
+
+/* B: the stream starts; records are missing since the last one the
+ * previous run saved (unknown, "-", on a first start). */
+static void nat_begin(instanceConf_t *inst, int n)
+{
+	struct nat_stream *ns = &inst->nat;
+	const char *dir = (const char *)glbl.GetWorkDir(runModConf->pConf);
+	char path[4096], line[24] = "";
+	int64_t prev = -1;
+
+	if (ns->ruleset == NULL)
+		return;
+	if (dir[0] != '\0') {
+		snprintf(path, sizeof(path), "%s/imnfct-nat-%d.state", dir, n);
+		ns->state_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+		if (ns->state_fd < 0)
+			LogError(errno, RS_RET_ERR,
+				 "imnfct: cannot keep the NAT record state in %s; a restart's "
+				 "gap will have no start",
+				 path);
+		else if (pread(ns->state_fd, line, sizeof(line) - 1, 0) > 0)
+			prev = strtoll(line, NULL, 10) > 0 ? strtoll(line, NULL, 10) : -1;
+	}
+	ns->checked_ms = now_ms();
+	nat_marker_submit(inst, NAT_REC_BEGIN, prev, ns->checked_ms, "start");
+}
+
+/* Drops the socket counted (sk_drops) since the last look: the records
+ * lost lie between that look and this one. Consecutive looks that find
+ * drops make one gap; the first look without closes it with a G record. */
+static void nat_drops(instanceConf_t *inst, uint32_t lost)
+{
+	struct nat_stream *n = &inst->nat;
+	int64_t now = now_ms();
+	char text[48];
+
+	if (n->ruleset == NULL)
+		return;
+	if (lost) {
+		if (!n->gap)
+			n->gap_from = n->checked_ms;
+		n->gap = true;
+		n->gap_to = now;
+		n->gap_lost += lost;
+	} else if (n->gap) {
+		snprintf(text, sizeof(text), "lost=%llu", (unsigned long long)n->gap_lost);
+		nat_marker_submit(inst, NAT_REC_GAP, n->gap_from, n->gap_to, text);
+		STATSCOUNTER_INC(inst->ctrNatGaps, inst->mutCtrNatGaps);
+		n->gap = false;
+		n->gap_lost = 0;
+	}
+	n->checked_ms = now;
+	nat_save(inst, false);
+}
+
+/* E: a clean stop, after the gap still open, if any. */
+static void nat_end(instanceConf_t *inst)
+{
+	if (inst->nat.ruleset == NULL)
+		return;
+	nat_drops(inst, 0);
+	nat_marker_submit(inst, NAT_REC_END, now_ms(), -1, "stop");
+	nat_save(inst, true);
+	if (inst->nat.state_fd >= 0)
+		close(inst->nat.state_fd);
+	inst->nat.state_fd = -1;
+}
+
+static void nat_event(instanceConf_t *inst, const struct nfct_record *r, bool existing)
+{
+	char rec[NAT_RECORD_MAX];
+	size_t len;
+
+	if (inst->nat.ruleset == NULL ||
+	    (len = nat_event_record(r, existing, rec, sizeof(rec))) == 0)
+		return;
+	nat_submit(inst, rec, len, &r->now);
+	inst->nat.last_ms = nat_ms(&r->now);
+}
+
 /* msg is conntrack's line, or the fields' JSON document; $! is the tree
  * unless fields="off". */
 static rsRetVal build_msg(instanceConf_t *inst, const struct nfct_record *r, smsg_t **ppMsg)
@@ -671,6 +856,7 @@ static void handle_event(instanceConf_t *inst, const struct nfct_event *ev,
 	if (inst->table.evictions != before) {
 		STATSCOUNTER_INC(inst->ctrEvictions, inst->mutCtrEvictions);
 	}
+	nat_event(inst, &r, existing);
 	if (!wanted(inst, ev, existing)) {
 		STATSCOUNTER_INC(inst->ctrFiltered, inst->mutCtrFiltered);
 		return;
@@ -679,10 +865,8 @@ static void handle_event(instanceConf_t *inst, const struct nfct_event *ev,
 		STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
 		return;
 	}
-	inst->multisub.ppMsgs[inst->multisub.nElem++] = pMsg;
 	STATSCOUNTER_INC(inst->ctrSubmitted, inst->mutCtrSubmitted);
-	if (inst->multisub.nElem == inst->multisub.maxElem)
-		submit(inst);
+	batch_add(inst, pMsg);
 }
 
 struct datagram {
@@ -707,6 +891,7 @@ static void start_dump(instanceConf_t *inst, bool report)
 	char err[512];
 
 	inst->reporting = report;
+	inst->nat.dump_from = now_ms();
 	if (nfct_dump_start(&inst->dumper, err, sizeof(err)) < 0)
 		LogError(0, RS_RET_ERR, "imnfct: %s dump failed: %s",
 			 report ? "start-up" : "resync", err);
@@ -754,10 +939,15 @@ static void dump_entry(const struct nlmsghdr *nlh, void *data)
 		tv.tv_usec = (suseconds_t)(ev.ct.start_ns % 1000000000u / 1000u);
 		nfct_table_put(&inst->table, ev.ct.id, &tv);
 	}
-	if (!inst->reporting)
-		return;
 	gettimeofday(&tv, NULL);
-	handle_event(inst, &ev, &tv, true);
+	if (inst->reporting) {
+		handle_event(inst, &ev, &tv, true);
+	} else if (inst->nat.ruleset) {
+		struct nfct_record r = {.ev = &ev, .now = tv};
+
+		nfct_record_times(&r, false, NULL);
+		nat_event(inst, &r, true);
+	}
 }
 
 /* Some of the dump under way: DRAIN_MAX datagrams at most. */
@@ -766,6 +956,8 @@ static void dump_step(instanceConf_t *inst)
 	char err[512];
 	int ret = nfct_dump_step(&inst->dumper, DRAIN_MAX, dump_entry, inst, err, sizeof(err));
 
+	if (ret == 0 && inst->nat.ruleset)
+		nat_marker_submit(inst, NAT_REC_SYNCED, inst->nat.dump_from, now_ms(), "dump");
 	submit(inst);
 	if (ret == 1)
 		return;
@@ -814,6 +1006,7 @@ static void count_drops(instanceConf_t *inst)
 {
 	uint32_t kernel = rcvbuf_drops(nfct_sock_fd(&inst->sock));
 
+	nat_drops(inst, kernel - inst->drops_seen);
 	if (kernel != inst->drops_seen) {
 		STATSCOUNTER_ADD(inst->ctrKernelDrops, inst->mutCtrKernelDrops,
 				 (uint32_t)(kernel - inst->drops_seen));
@@ -861,21 +1054,42 @@ BEGINrunInput
 	bool is_dump[2 * MAX_INPUTS];
 	int n;
 	CODESTARTrunInput
-	for (instanceConf_t *inst = runModConf->root; inst; inst = inst->next)
-		if (inst->active && inst->dump && inst->dump_ok)
+	n = 0;
+	for (instanceConf_t *inst = runModConf->root; inst; inst = inst->next) {
+		n++;
+		if (!inst->active)
+			continue;
+		nat_begin(inst, n);
+		if (inst->dump && inst->dump_ok)
 			start_dump(inst, true);
+		submit(inst);
+	}
 	while (glbl.GetGlobalInputTermState() == 0) {
 		n = build_pollset(pfd, owner, is_dump);
-		if (poll(pfd, (nfds_t)n, POLL_MS) <= 0)
-			continue; /* timeout, or EINTR from SIGTTIN at shutdown */
-		for (int i = 0; i < n; i++) {
-			if (pfd[i].revents == 0)
-				continue;
-			if (is_dump[i])
-				dump_step(owner[i]);
-			else
-				drain(owner[i]);
-			count_drops(owner[i]);
+		/* a timeout, or EINTR from SIGTTIN at shutdown, reads nothing */
+		if (poll(pfd, (nfds_t)n, POLL_MS) > 0) {
+			for (int i = 0; i < n; i++) {
+				if (pfd[i].revents == 0)
+					continue;
+				if (is_dump[i])
+					dump_step(owner[i]);
+				else
+					drain(owner[i]);
+			}
+		}
+		/* every input, every round: a gap's time span is as narrow as
+		 * the interval between two looks at the drop count */
+		for (instanceConf_t *inst = runModConf->root; inst; inst = inst->next) {
+			if (inst->active) {
+				count_drops(inst);
+				submit(inst);
+			}
+		}
+	}
+	for (instanceConf_t *inst = runModConf->root; inst; inst = inst->next) {
+		if (inst->active) {
+			nat_end(inst);
+			submit(inst);
 		}
 	}
 ENDrunInput

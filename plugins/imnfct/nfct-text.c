@@ -25,7 +25,7 @@ static const char *l3_name(uint8_t family)
 	return family == AF_INET ? "ipv4" : family == AF_INET6 ? "ipv6" : "unknown";
 }
 
-static const char *l4_name(uint8_t proto)
+const char *nfct_l4_name(uint8_t proto)
 {
 	switch (proto) {
 	case P_TCP:
@@ -119,7 +119,7 @@ static void text_head(struct strbuf *sb, const struct nfct_event *ev)
 	if (ct->has & CTH_ORIG)
 		sb_printf(sb, "%-8s %u ", l3_name(ev->family), ev->family);
 	if (ct->orig.has_proto)
-		sb_printf(sb, "%-8s %u ", l4_name(ct->orig.proto), ct->orig.proto);
+		sb_printf(sb, "%-8s %u ", nfct_l4_name(ct->orig.proto), ct->orig.proto);
 	if (ct->has & CTH_TIMEOUT)
 		sb_kv(sb, "", ct->timeout);
 	if (ct->has & CTH_TCP_STATE)

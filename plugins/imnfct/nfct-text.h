@@ -8,6 +8,7 @@
 #define NFCT_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "nfct-event.h"
@@ -17,5 +18,9 @@
 /* now: receive time; conntrack prints "delta-time" of a live flow as now
  * minus its start. Returns the length (the line is cut to size). */
 size_t nfct_text(const struct nfct_event *ev, time_t now, char *buf, size_t size);
+
+/* conntrack's name of a layer 4 protocol ("tcp", "icmpv6"), "unknown" for
+ * others. */
+const char *nfct_l4_name(uint8_t proto);
 
 #endif

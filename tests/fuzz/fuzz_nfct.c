@@ -1,10 +1,12 @@
 /* A whole ctnetlink datagram, as imnfct reads it (events and dump
- * replies) -> message walk -> attribute parsing -> the conntrack -E line and
- * both JSON schemas, with and without a start time from the flow table. */
+ * replies) -> message walk -> attribute parsing -> the conntrack -E line,
+ * both JSON schemas (with and without a start time from the flow table)
+ * and the NAT record. */
 #include <stdint.h>
 
 #include "fuzz.h"
 #include "nfct-fields.h"
+#include "nfct-nat.h"
 #include "nfct-text.h"
 #include "nlmsg.h"
 
@@ -13,7 +15,8 @@ static void event(const struct nlmsghdr *nlh, void *data)
 	static const struct timeval now = {1700000000, 1}, seen = {1699999990, 7};
 	struct nfct_event ev;
 	struct nfct_record r = {.ev = &ev, .now = now};
-	char text[NFCT_TEXT_MAX];
+	char text[NFCT_TEXT_MAX], rec[NAT_RECORD_MAX];
+	size_t n;
 
 	(void)data;
 	for (int dump = 0; dump <= 1; dump++) {
@@ -21,6 +24,8 @@ static void event(const struct nlmsghdr *nlh, void *data)
 			return;
 		nfct_record_times(&r, dump, &seen);
 		check_line(text, nfct_text(&ev, now.tv_sec, text, sizeof(text)));
+		if ((n = nat_event_record(&r, dump, rec, sizeof(rec))) > 0)
+			check_line(rec, n);
 		for (int s = NF_SCHEMA_ECS; s <= NF_SCHEMA_ULOGD; s++) {
 			struct nfct_opts o = {.schema = (enum nf_schema)s, .community_id = true};
 
