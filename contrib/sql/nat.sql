@@ -1,0 +1,291 @@
+-- The NAT mapping store: imnfct's NAT records (nat.ruleset, one line each,
+-- doc/nat-accountability.md) turned into one row per mapping with its
+-- validity as a tstzrange, for contrib/nat/nat-who --pg. Run by
+-- contrib/sql/setup-pgsql as the database owner; rsyslog may only call
+-- nat_record(), which runs with the owner's rights.
+--
+-- Open mappings (NEW seen, DESTROY not yet) live in nat_open, a small
+-- table with a unique key, so that a DESTROY finds its row by index. A
+-- DESTROY moves the row to nat_mapping, partitioned by day of its first
+-- evidence. Every record type is idempotent: a repeated line changes
+-- nothing. Gaps in the records (overruns, restarts) and completed table
+-- dumps are kept in nat_gap and nat_sync: nat-who needs them to tell
+-- "nobody" from "unknown".
+--
+-- Retention, daily, as the owner (contrib/sql/nat-retention):
+--   SELECT nat_retention(180);
+-- creates the partitions of today and the next two days, and drops whole
+-- partitions (and rows of the default one) older than 180 days.
+
+SET client_min_messages = warning;
+
+-- GiST over inet and integer columns next to the range
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+
+CREATE TABLE IF NOT EXISTS nat_open (
+	host text NOT NULL,
+	proto text NOT NULL,
+	kind "char" NOT NULL, -- s: SNAT/masquerade, d: DNAT, b: both
+	inside_ip inet NOT NULL,
+	inside_port integer,
+	outside_ip inet NOT NULL,
+	outside_port integer,
+	remote_ip inet NOT NULL,
+	remote_port integer,
+	ct_id bigint,
+	zone integer NOT NULL,
+	start_ms bigint,	     -- unknown (NULL) for a dump entry without timestamps
+	start_exact boolean NOT NULL, -- the kernel's start; else a NEW's receive time
+	first_ms bigint NOT NULL,    -- earliest evidence
+	last_ms bigint NOT NULL,     -- latest evidence (seen alive in a dump)
+	UNIQUE NULLS NOT DISTINCT (host, proto, inside_ip, inside_port, outside_ip, outside_port,
+		remote_ip, remote_port, ct_id, zone)
+);
+CREATE INDEX IF NOT EXISTS nat_open_outside ON nat_open (outside_ip, outside_port);
+
+CREATE TABLE IF NOT EXISTS nat_mapping (
+	host text NOT NULL,
+	proto text NOT NULL,
+	kind "char" NOT NULL,
+	inside_ip inet NOT NULL,
+	inside_port integer,
+	outside_ip inet NOT NULL,
+	outside_port integer,
+	remote_ip inet NOT NULL,
+	remote_port integer,
+	ct_id bigint,
+	zone integer NOT NULL,
+	start_ms bigint,
+	start_exact boolean NOT NULL,
+	first_ms bigint NOT NULL,
+	last_ms bigint NOT NULL,
+	end_ms bigint NOT NULL,
+	first_at timestamptz NOT NULL, -- the partition key: first_ms as a time
+	validity tstzrange NOT NULL    -- [first evidence, end]
+) PARTITION BY RANGE (first_at);
+
+-- rows of days without a partition land here, never lost
+CREATE TABLE IF NOT EXISTS nat_mapping_default PARTITION OF nat_mapping DEFAULT;
+
+-- "who was behind outside address A, port P at time T"
+CREATE INDEX IF NOT EXISTS nat_mapping_who ON nat_mapping USING gist (outside_ip, outside_port, validity);
+
+CREATE TABLE IF NOT EXISTS nat_gap (
+	host text NOT NULL,
+	from_ms bigint, -- NULL: since the first record
+	to_ms bigint,
+	why text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS nat_gap_to ON nat_gap (to_ms);
+
+CREATE TABLE IF NOT EXISTS nat_sync (
+	host text NOT NULL,
+	from_ms bigint NOT NULL,
+	to_ms bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS nat_sync_to ON nat_sync (to_ms);
+
+-- records the store refused, with why: nothing is dropped unseen
+CREATE TABLE IF NOT EXISTS nat_rejected (
+	logged timestamptz NOT NULL DEFAULT now(),
+	sqlstate text NOT NULL,
+	error text NOT NULL,
+	host text,
+	record text NOT NULL
+);
+
+-- an endpoint as the records write it: 192.0.2.1:4500, [2001:db8::1]:4500, 192.0.2.1
+CREATE OR REPLACE FUNCTION nat_endpoint(ep text, OUT ip inet, OUT port integer)
+LANGUAGE sql IMMUTABLE STRICT AS $$
+	SELECT CASE WHEN ep LIKE '[%' THEN substring(ep FROM '^\[([^]]+)\]')::inet
+		    WHEN ep ~ '^[0-9.]+:[0-9]+$' THEN split_part(ep, ':', 1)::inet
+		    ELSE ep::inet END,
+	       CASE WHEN ep LIKE '[%' THEN substring(ep FROM '\]:([0-9]+)$')::integer
+		    WHEN ep ~ '^[0-9.]+:[0-9]+$' THEN split_part(ep, ':', 2)::integer END
+$$;
+
+CREATE OR REPLACE FUNCTION nat_ms(t text) RETURNS bigint
+LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT CASE WHEN t = '-' THEN NULL ELSE t::bigint END $$;
+
+CREATE OR REPLACE FUNCTION nat_at(ms bigint) RETURNS timestamptz
+LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT to_timestamp(ms / 1000.0) $$;
+
+-- One record from rsyslog: host is %hostname% (a central collector keeps
+-- many routers apart), rec is %msg%.
+CREATE OR REPLACE FUNCTION nat_record(host text, rec text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+	f text[] := regexp_split_to_array(rec, ' ');
+	t text := f[1];
+	a bigint := nat_ms(f[2]);
+	b bigint := nat_ms(f[3]);
+	o nat_open%ROWTYPE;
+	ins record;
+	outs record;
+	rem record;
+	lag constant bigint := 2000;   -- a NEW's receive time trails the kernel's start
+	race constant bigint := 60000; -- a dump entry read after its DESTROY
+BEGIN
+	IF t = 'B' THEN
+		-- the stop before, if it was clean, ends here
+		UPDATE nat_gap g SET to_ms = b WHERE g.host = nat_record.host AND g.to_ms IS NULL
+			AND g.why = 'stopped';
+		INSERT INTO nat_gap VALUES (host, a, b, 'restart');
+		RETURN;
+	ELSIF t = 'G' THEN
+		INSERT INTO nat_gap VALUES (host, a, b, 'overrun ' || coalesce(f[4], ''));
+		RETURN;
+	ELSIF t = 'S' THEN
+		INSERT INTO nat_sync VALUES (host, a, b);
+		RETURN;
+	ELSIF t = 'E' THEN
+		-- nothing is recorded until the next start
+		INSERT INTO nat_gap VALUES (host, a, NULL, 'stopped');
+		RETURN;
+	ELSIF t NOT IN ('O', 'A', 'C') OR array_length(f, 1) < 9 THEN
+		RAISE EXCEPTION 'not a NAT record';
+	END IF;
+	ins := nat_endpoint(f[6]);
+	outs := nat_endpoint(f[7]);
+	rem := nat_endpoint(f[8]);
+	o.host := host;
+	o.proto := f[4];
+	o.kind := f[5];
+	o.inside_ip := ins.ip;
+	o.inside_port := ins.port;
+	o.outside_ip := outs.ip;
+	o.outside_port := outs.port;
+	o.remote_ip := rem.ip;
+	o.remote_port := rem.port;
+	o.ct_id := nat_ms(f[9]);
+	o.zone := coalesce(substring(f[10] FROM '^zone=([0-9]+)$')::integer, 0);
+	IF t = 'O' THEN
+		o.start_ms := a;
+		o.start_exact := false;
+		o.first_ms := a;
+		o.last_ms := a;
+		INSERT INTO nat_open VALUES (o.*) ON CONFLICT DO NOTHING;
+	ELSIF t = 'A' THEN
+		-- a dump entry read after the DESTROY of the same conntrack
+		PERFORM 1 FROM nat_mapping m
+			WHERE m.outside_ip = o.outside_ip AND m.outside_port IS NOT DISTINCT FROM o.outside_port
+			AND m.validity && tstzrange(nat_at(b - race), nat_at(b), '[]')
+			AND m.host = o.host AND m.proto = o.proto AND m.inside_ip = o.inside_ip
+			AND m.inside_port IS NOT DISTINCT FROM o.inside_port AND m.remote_ip = o.remote_ip
+			AND m.remote_port IS NOT DISTINCT FROM o.remote_port
+			AND m.ct_id IS NOT DISTINCT FROM o.ct_id AND m.zone = o.zone
+			AND (a IS NULL OR m.start_ms IS NULL OR abs(m.start_ms - a) <= lag);
+		IF FOUND THEN
+			RETURN;
+		END IF;
+		o.start_ms := a;
+		o.start_exact := a IS NOT NULL;
+		o.first_ms := coalesce(a, b);
+		o.last_ms := b;
+		INSERT INTO nat_open AS n VALUES (o.*)
+		ON CONFLICT (host, proto, inside_ip, inside_port, outside_ip, outside_port, remote_ip,
+			remote_port, ct_id, zone) DO UPDATE SET
+			last_ms = greatest(n.last_ms, excluded.last_ms),
+			start_ms = CASE WHEN excluded.start_exact AND NOT n.start_exact
+				THEN excluded.start_ms ELSE n.start_ms END,
+			first_ms = least(n.first_ms, excluded.first_ms),
+			start_exact = n.start_exact OR excluded.start_exact;
+	ELSE -- C
+		DELETE FROM nat_open n
+			WHERE n.host = o.host AND n.proto = o.proto AND n.inside_ip = o.inside_ip
+			AND n.inside_port IS NOT DISTINCT FROM o.inside_port AND n.outside_ip = o.outside_ip
+			AND n.outside_port IS NOT DISTINCT FROM o.outside_port AND n.remote_ip = o.remote_ip
+			AND n.remote_port IS NOT DISTINCT FROM o.remote_port
+			AND n.ct_id IS NOT DISTINCT FROM o.ct_id AND n.zone = o.zone
+			RETURNING n.* INTO o;
+		IF FOUND THEN
+			IF a IS NOT NULL THEN
+				o.start_ms := a;
+				o.start_exact := true;
+				o.first_ms := least(o.first_ms, a);
+			END IF;
+		ELSE
+			-- no NEW recorded; a repeated DESTROY changes nothing
+			PERFORM 1 FROM nat_mapping m
+				WHERE m.outside_ip = o.outside_ip
+				AND m.outside_port IS NOT DISTINCT FROM o.outside_port
+				AND m.validity @> nat_at(b) AND m.end_ms = b AND m.host = o.host
+				AND m.inside_ip = o.inside_ip AND m.inside_port IS NOT DISTINCT FROM o.inside_port
+				AND m.remote_ip = o.remote_ip
+				AND m.remote_port IS NOT DISTINCT FROM o.remote_port
+				AND m.ct_id IS NOT DISTINCT FROM o.ct_id;
+			IF FOUND THEN
+				RETURN;
+			END IF;
+			o.start_ms := a;
+			o.start_exact := a IS NOT NULL;
+			o.first_ms := coalesce(a, b);
+		END IF;
+		INSERT INTO nat_mapping VALUES (o.host, o.proto, o.kind, o.inside_ip, o.inside_port,
+			o.outside_ip, o.outside_port, o.remote_ip, o.remote_port, o.ct_id, o.zone,
+			o.start_ms, o.start_exact, o.first_ms, greatest(o.last_ms, b), b,
+			nat_at(o.first_ms), tstzrange(nat_at(o.first_ms), nat_at(greatest(b, o.first_ms)), '[]'));
+	END IF;
+EXCEPTION WHEN OTHERS THEN
+	-- ompgsql cannot report a failed statement: keep the line and why
+	INSERT INTO nat_rejected (sqlstate, error, host, record) VALUES (SQLSTATE, SQLERRM, host, rec);
+END $$;
+
+-- The mappings nat-who weighs for outside ip:port around t (ms): closed
+-- ones whose validity comes within margin of t, and every open one.
+CREATE OR REPLACE FUNCTION nat_lookup(ip inet, port integer, t bigint, margin bigint)
+RETURNS TABLE (host text, proto text, kind "char", inside_ip inet, inside_port integer,
+	outside_ip inet, outside_port integer, remote_ip inet, remote_port integer, ct_id bigint,
+	zone integer, start_ms bigint, start_exact boolean, first_ms bigint, last_ms bigint,
+	end_ms bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+	SELECT host, proto, kind, inside_ip, inside_port, outside_ip, outside_port, remote_ip,
+	       remote_port, ct_id, zone, start_ms, start_exact, first_ms, last_ms, end_ms
+	  FROM nat_mapping
+	 WHERE outside_ip = ip AND outside_port = port
+	   AND validity && tstzrange(nat_at(t - margin), nat_at(t + margin), '[]')
+	UNION ALL
+	SELECT host, proto, kind, inside_ip, inside_port, outside_ip, outside_port, remote_ip,
+	       remote_port, ct_id, zone, start_ms, start_exact, first_ms, last_ms, NULL
+	  FROM nat_open
+	 WHERE outside_ip = ip AND outside_port = port AND first_ms <= t + margin
+$$;
+
+-- Daily partitions: today and the next two days exist; whole days older
+-- than keep_days go, as do gaps, dumps and refused records that old.
+CREATE OR REPLACE FUNCTION nat_retention(keep_days integer) RETURNS SETOF text
+LANGUAGE plpgsql SET search_path = public, pg_temp SET TimeZone = 'UTC' AS $$
+DECLARE
+	today date := now()::date;
+	cutoff date := today - keep_days;
+	lo date;
+	part text;
+BEGIN
+	FOR i IN 0..2 LOOP
+		lo := today + i;
+		part := 'nat_mapping_' || to_char(lo, 'YYYY_MM_DD');
+		CONTINUE WHEN to_regclass(part) IS NOT NULL;
+		EXECUTE format('CREATE TABLE %I (LIKE nat_mapping INCLUDING DEFAULTS)', part);
+		-- rows already in the default partition move to their own
+		EXECUTE format('WITH moved AS (DELETE FROM nat_mapping_default WHERE first_at >= %L '
+			'AND first_at < %L RETURNING *) INSERT INTO %I SELECT * FROM moved',
+			lo, lo + 1, part);
+		EXECUTE format('ALTER TABLE nat_mapping ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
+			part, lo, lo + 1);
+		RETURN NEXT 'created ' || part;
+	END LOOP;
+	FOR part IN SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+		WHERE i.inhparent = 'nat_mapping'::regclass
+		AND c.relname ~ '^nat_mapping_\d{4}_\d{2}_\d{2}$' ORDER BY c.relname
+	LOOP
+		IF to_date(substr(part, 13), 'YYYY_MM_DD') + 1 <= cutoff THEN
+			EXECUTE format('DROP TABLE %I', part);
+			RETURN NEXT 'dropped ' || part;
+		END IF;
+	END LOOP;
+	DELETE FROM nat_mapping_default WHERE first_at < cutoff;
+	DELETE FROM nat_open WHERE last_ms < extract(epoch FROM cutoff::timestamptz) * 1000;
+	DELETE FROM nat_gap WHERE to_ms < extract(epoch FROM cutoff::timestamptz) * 1000;
+	DELETE FROM nat_sync WHERE to_ms < extract(epoch FROM cutoff::timestamptz) * 1000;
+	DELETE FROM nat_rejected WHERE logged < cutoff;
+END $$;
