@@ -1,0 +1,207 @@
+#!/bin/bash
+# NAT accountability end to end, from files: eight inside hosts (one
+# namespace) behind a masquerading router (a second, with ten outside ports
+# and 1 s conntrack timeouts, so ports are reused by other hosts within
+# seconds) towards servers (a third), plus a DNAT port forward. imnfct
+# writes NAT records; for every flow the servers saw, nat-who must name
+# the inside host the generator sent it from: correct, ambiguous or wrong
+# are counted, wrong must be 0. A second input with a tiny buffer is made
+# to overrun: its gap is in its stream, and a query inside it says
+# "unknown". A restart leaves its gap too; rotated and gzipped files give
+# the same answers.
+. "$(dirname "$0")/lib.sh"
+require_root
+RS_MODS=imnfct
+NATWHO=$TOP/contrib/nat/nat-who
+FLOWS=$TOP/tests/tools/natflows.py
+ns_add C
+ns_add R
+ns_add S
+ip link add c0 netns "${NSP}C" type veth peer name r0 netns "${NSP}R"
+ip link add r1 netns "${NSP}R" type veth peer name s0 netns "${NSP}S"
+INSIDE="192.168.70.2 192.168.70.3 192.168.70.4 192.168.70.5 192.168.70.6 192.168.70.7 192.168.70.8 192.168.70.9"
+for a in $INSIDE; do ip -n "${NSP}C" addr add "$a/24" dev c0; done
+ip -n "${NSP}R" addr add 192.168.70.1/24 dev r0
+ip -n "${NSP}R" addr add 198.51.100.1/24 dev r1
+ip -n "${NSP}S" addr add 198.51.100.9/24 dev s0
+for l in "C c0" "R r0" "R r1" "S s0"; do set -- $l; ip -n "$NSP$1" link set "$2" up; done
+ip -n "${NSP}C" route add default via 192.168.70.1
+ip -n "${NSP}S" route add default via 198.51.100.1
+nsx R sysctl -qw net.ipv4.ip_forward=1
+# short lives, so that the ten outside ports are reused within seconds
+for s in udp_timeout udp_timeout_stream tcp_timeout_time_wait tcp_timeout_close \
+	tcp_timeout_fin_wait tcp_timeout_last_ack tcp_timeout_close_wait; do
+	nsx R sysctl -qw "net.netfilter.nf_conntrack_$s=1"
+done
+nsx R nft -f - << 'NFT' || notok "router rules"
+table ip nat {
+	chain pre {
+		type nat hook prerouting priority dstnat;
+		iifname "r1" tcp dport 8080 dnat to 192.168.70.2:80
+	}
+	chain post {
+		type nat hook postrouting priority srcnat;
+		oifname "r1" meta l4proto { tcp, udp } masquerade to :40000-40009
+	}
+}
+NFT
+rs_conf "
+ruleset(name=\"events\") { stop }
+ruleset(name=\"nat\") { action(type=\"omfile\" file=\"$W/nat.log\" template=\"msgline\") }
+ruleset(name=\"small\") { action(type=\"omfile\" file=\"$W/small.log\" template=\"msgline\") }
+input(type=\"imnfct\" netns=\"${NSP}R\" ruleset=\"events\" fields=\"off\" sysctl=\"on\" dump=\"on\" nat.ruleset=\"nat\")
+input(type=\"imnfct\" netns=\"${NSP}R\" ruleset=\"events\" fields=\"off\" rcvbuf=\"16k\" rcvbuf.max=\"16k\" dump=\"on\" nat.ruleset=\"small\")
+"
+nsx S python3 "$FLOWS" serve "$W/server.log" 198.51.100.9 udp:53 udp:5353 tcp:80 &
+nsx C python3 "$FLOWS" serve "$W/forwarded.log" 192.168.70.2 tcp:80 &
+sleep 0.5
+rs_start
+# 12 flows a second from the inside for 8 s, 2 a second through the port forward
+nsx C python3 "$FLOWS" send "$W/sent.log" 8 12 198.51.100.9 udp:53 udp:5353 tcp:80 --from $INSIDE &
+SENDERS=$!
+nsx S python3 "$FLOWS" send "$W/sent-fwd.log" 8 2 198.51.100.1 tcp:8080 --from 198.51.100.9 &
+SENDERS="$SENDERS $!"
+# halfway, 3000 conntrack events at once: the small input overruns
+sleep 4
+cc -O2 -o "$W/ctinsert" "$TOP/tests/tools/ctinsert.c" -lmnl -lnetfilter_conntrack
+nsx R "$W/ctinsert" 3000 > /dev/null
+nsx R conntrack -D -s 10.99.0.0/16 > /dev/null 2>&1
+wait $SENDERS
+sleep 2
+nsx R conntrack -F 2> /dev/null # every mapping still open ends now
+sleep 1.5
+rs_stop
+E1=$(tail -n1 "$W/nat.log" | cut -d' ' -f2)
+
+# the record stream: its format, its size
+python3 - "$W/nat.log" << 'PY'
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+ep = r"(\d+\.\d+\.\d+\.\d+|\[[0-9a-f:]+\]):\d+|\d+\.\d+\.\d+\.\d+"
+rec = re.compile(r"^[OAC] (\d+|-) (\d+|-) (udp|tcp|icmp) [sdb] (%s) (%s) (%s) \d+$" % (ep, ep, ep))
+marker = re.compile(r"^[BESG] (\d+|-) (\d+|-) \S.*$")
+bad = [l for l in lines if not (rec.match(l) or marker.match(l))]
+maps = [l for l in lines if l[0] in "OAC"]
+print(("ok" if not bad else "not ok") + " - t_nat_records: every line is a record or a marker"
+      + ("" if not bad else "\n#  " + "\n#  ".join(bad[:5])))
+avg = sum(len(l) + 1 for l in maps) / max(len(maps), 1)
+print(("ok" if maps and avg <= 120 else "not ok") +
+      " - t_nat_records: mapping records average at most 120 bytes"
+      + ("" if maps and avg <= 120 else f" (got {avg:.1f} over {len(maps)})"))
+PY
+expect_eq "the stream begins with B, ends with E and has no gap" "B E 0" \
+	"$(head -c1 "$W/nat.log") $(tail -n1 "$W/nat.log" | cut -c1) $(grep -c '^G ' "$W/nat.log")"
+
+# the hard case happened: an outside port and remote passed from one inside
+# host to another within seconds
+python3 - "$W/nat.log" << 'PY'
+import sys
+lives = {}
+for l in open(sys.argv[1]):
+    f = l.split()
+    if f[0] == "C" and f[4] == "s":
+        lives.setdefault((f[3], f[6], f[7]), []).append((int(f[1]), int(f[2]), f[5].split(":")[0]))
+quick = 0
+for v in lives.values():
+    v.sort()
+    quick += sum(1 for a, b in zip(v, v[1:]) if a[2] != b[2] and b[0] - a[1] < 5000)
+print(("ok" if quick >= 5 else "not ok") +
+      " - t_nat_records: outside ports passed to another inside host within 5 s"
+      + ("" if quick >= 5 else f" (only {quick} times)"))
+PY
+
+# answers FILE...: nat-who for every flow a server saw, against what the
+# generator sent; prints "correct ambiguous unknown wrong" counts
+answers() {
+	python3 - "$NATWHO" "$W/sent.log" "$W/server.log" "$W/sent-fwd.log" "$W/forwarded.log" "${REMOTE:-yes}" "$@" << 'PY'
+import json, subprocess, sys
+natwho, sent, seen, sent_fwd, seen_fwd, remote, files = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7:]
+def flows(path):
+    out = {}
+    for l in open(path):
+        if l.startswith("#"):
+            continue
+        f = l.split()
+        out[f[1]] = f
+    return out
+counts = {"correct": 0, "ambiguous": 0, "unknown": 0, "wrong": 0}
+wrong = []
+def ask(outside, t, remote_ep, proto, want):
+    cmd = [natwho, outside, "%.3f" % (t / 1000), "--proto", proto, "--json", "--files"] + files
+    if remote == "yes":
+        cmd[3:3] = ["--remote", remote_ep]
+    r = json.loads(subprocess.run(cmd, capture_output=True, text=True).stdout)
+    got = {m["inside"] for m in r["mappings"]}
+    if r["answer"] == "found" and got == {want}:
+        counts["correct"] += 1
+    elif r["answer"] in ("ambiguous", "unknown") and (not got or want in got):
+        counts[r["answer"]] += 1
+    else:
+        counts["wrong"] += 1
+        wrong.append((outside, t, want, r["answer"], sorted(got)))
+# masquerade: the server saw the outside address and port
+s = flows(sent)
+for l in open(seen):
+    t, proto, peer, pport, lip, lport, _, fid, inside = l.split()
+    ask(f"{peer}:{pport}", int(t), f"{lip}:{lport}", proto, inside)
+# port forward: the inside server saw the remote; the outside is 198.51.100.1:8080
+sf = flows(sent_fwd)
+for l in open(seen_fwd):
+    t, proto, peer, pport, lip, lport, _, fid, _ = l.split()
+    ask("198.51.100.1:8080", int(t), f"{peer}:{pport}", proto, f"{lip}:{lport}")
+print(counts["correct"], counts["ambiguous"], counts["unknown"], counts["wrong"])
+for w in wrong[:5]:
+    print("#", w, file=sys.stderr)
+PY
+}
+NSEEN=$(($(wc -l < "$W/server.log") + $(wc -l < "$W/forwarded.log")))
+[ "$NSEEN" -ge 100 ] && ok "traffic: $NSEEN flows seen by the servers" || notok "traffic: only $NSEEN flows seen"
+# At ms resolution a port can pass from one host to the next within the
+# same ms (a short TCP connection on veth lasts less): such a query is
+# ambiguous, with both hosts named. None may be wrong or unknown.
+read -r c a u wr <<< "$(answers "$W/nat.log")"
+ANSWERS="$c $a $u $wr"
+echo "# files, with --remote: $c correct, $a ambiguous, $u unknown, $wr wrong of $NSEEN"
+expect_eq "files, with --remote: none wrong or unknown, at least 95% correct" "0 0 yes" \
+	"$wr $u $([ $((c * 100)) -ge $((NSEEN * 95)) ] && echo yes || echo "no: $c of $NSEEN")"
+read -r c a u wr <<< "$(REMOTE=no answers "$W/nat.log")"
+echo "# files, without --remote: $c correct, $a ambiguous, $u unknown, $wr wrong of $NSEEN"
+expect_eq "files, without --remote: none wrong or unknown" "0 0" "$wr $u"
+
+# the same records rotated and gzipped
+head -n 60 "$W/nat.log" | gzip > "$W/rot.log.2.gz"
+sed -n '61,120p' "$W/nat.log" > "$W/rot.log.1"
+tail -n +121 "$W/nat.log" > "$W/rot.log"
+expect_eq "rotated and gzipped files give the same answers" "$ANSWERS" \
+	"$(answers "$W/rot.log.2.gz" "$W/rot.log.1" "$W/rot.log")"
+
+# the small buffer overran: its gap is in its stream
+G=$(grep -m1 '^G ' "$W/small.log")
+read -r _ G1 G2 LOST <<< "$G"
+expect_eq "overrun: a G record with the lost events counted" "yes" \
+	"$([ -n "$G" ] && [ "${LOST#lost=}" -gt 0 ] && [ "$G2" -ge "$G1" ] && echo yes || echo "no: $G")"
+expect_eq "overrun: a resync dump followed (S record)" 1 "$(sed -n "/^G /,\$p" "$W/small.log" | grep -c -m1 '^S ')"
+MID=$(((G1 + G2) / 2))
+ms2s() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
+out=$("$NATWHO" 198.51.100.1:50000 "$(ms2s "$MID")" --files "$W/small.log" --json)
+expect_eq "a query inside the gap says unknown, with the gap's times" \
+	"unknown $G1 $G2" "$(python3 -c "
+import datetime, json, sys
+r = json.loads(sys.argv[1])
+ms = lambda s: int(datetime.datetime.fromisoformat(s.replace('Z', '+00:00')).timestamp() * 1000)
+print(r['answer'], ' '.join(str(ms(g[k])) for g in r['gaps'] for k in ('from', 'to')))" "$out")"
+read -r c a u wr <<< "$(answers "$W/small.log")"
+expect_eq "small buffer: none wrong; flows of the gap unknown or ambiguous" "0 yes" \
+	"$wr $([ $((a + u)) -gt 0 ] && echo yes || echo "no ($c $a $u)")"
+
+# a restart: its gap runs from the last record saved to the new start
+rs_start
+sleep 1
+rs_stop
+B2=$(grep '^B ' "$W/nat.log" | tail -n1)
+read -r _ P2 T2 _ <<< "$B2"
+expect_eq "restart: B carries the previous run's last record time" "$E1" "$P2"
+out=$("$NATWHO" 198.51.100.1:40001 "$(ms2s $(((P2 + T2) / 2)))" --files "$W/nat.log" --json)
+expect_eq "a query between stop and restart says unknown" "unknown" \
+	"$(python3 -c "import json,sys; print(json.loads(sys.argv[1])['answer'])" "$out")"
+expect_eq "nat-who: a usage error exits 64" 64 "$("$NATWHO" 198.51.100.1 now --files "$W/nat.log" > /dev/null 2>&1; echo $?)"
