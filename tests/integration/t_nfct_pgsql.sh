@@ -1,46 +1,127 @@
 #!/bin/bash
-# Mirror the conntrack table into a real PostgreSQL server started by this
-# test, with the shipped contrib/rsyslog.d/70-imnfct-pgsql.conf and
-# contrib/sql/conntrack.sql: NEW inserts a row, DESTROY completes it.
+# The PostgreSQL pipeline as a user installs it: a cluster made by Debian's
+# pg_createcluster with its stock pg_hba.conf, contrib/sql/setup-pgsql, and
+# rsyslogd with contrib/rsyslog.d/50-imnfct.conf (the one conntrack input)
+# calling contrib/examples/70-pgsql.conf, which connects as role rsyslog
+# with its password over TCP: no trust, no superuser. Checks: NEW and
+# DESTROY rows, the same input feeding nat.json and flows.json, the role's
+# rights, the kernel's order kept over 300 short flows, a poison event kept
+# in conntrack_rejected while later events arrive, the partition command.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/contrib.sh"
 require_root
+need postgresql-common rsyslog-pgsql conntrack
+PGVER=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -n1)
+[ -n "$PGVER" ] || { notok "needs package postgresql"; exit 1; }
 RS_MODS=
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n1)
-if [ -z "$PGBIN" ] || [ ! -f "$SYSMODS/ompgsql.so" ]; then
-	echo "ok - t_nfct_pgsql: skipped, postgresql or rsyslog-pgsql missing # SKIP"; exit 0
-fi
 ns_add F
 nsx F nft add table ip t
-mkdir -p "$W/pg"
-chown postgres "$W/pg"
-pg() { su postgres -s /bin/sh -c "$*"; }
-pg "$PGBIN/initdb -D $W/pg/data -A trust -U postgres" > "$W/pg/initdb.log" 2>&1 || { notok "initdb"; exit 1; }
-pg "$PGBIN/pg_ctl -D $W/pg/data -w -l $W/pg/log -o \"-k $W/pg -c listen_addresses=''\" start" > /dev/null || { notok "postgres start"; exit 1; }
-ON_EXIT="su postgres -s /bin/sh -c '$PGBIN/pg_ctl -D $W/pg/data -m fast stop' > /dev/null 2>&1"
-psql() { command psql -h "$W/pg" -U postgres -X -q -v ON_ERROR_STOP=1 "$@"; }
-psql -c "CREATE DATABASE netfilter" postgres
-psql -f "$TOP/contrib/sql/conntrack.sql" netfilter
-sed -e "s|server=\"/var/run/postgresql\"|server=\"$W/pg\"|" -e "s|uid=\"rsyslog\"|uid=\"postgres\"|" \
-    -e "s|input(type=\"imnfct\" |input(type=\"imnfct\" netns=\"${NSP}F\" |" \
-    "$TOP/contrib/rsyslog.d/70-imnfct-pgsql.conf" > "$W/70.conf"
-rs_conf "
-module(load=\"imnfct\")
-include(file=\"$W/70.conf\")
-"
+
+# a cluster of our own; its configuration is Debian's default
+PGPORT=$(free_port)
+CLUSTER=rnftest$$
+pg_createcluster -p "$PGPORT" -d "$W/pgdata" "$PGVER" "$CLUSTER" > "$W/pgcreate.log" 2>&1 || { notok "pg_createcluster"; cat "$W/pgcreate.log"; exit 1; }
+ON_EXIT="pg_dropcluster --stop $PGVER $CLUSTER; rm -f /var/log/postgresql/postgresql-$PGVER-$CLUSTER.log"
+pg_ctlcluster "$PGVER" "$CLUSTER" start || { notok "cluster started"; exit 1; }
+expect_eq "stock pg_hba.conf: no trust line" 0 \
+  "$(grep -v '^#' "/etc/postgresql/$PGVER/$CLUSTER/pg_hba.conf" | grep -cw trust)"
+owner() { runuser -u postgres -- psql -X -q -At -p "$PGPORT" -d netfilter "$@"; }
+as_rsyslog() { PGPASSWORD=$PW psql -X -q -At -h 127.0.0.1 -p "$PGPORT" -U rsyslog -d netfilter "$@"; }
+
+PW=$("$TOP/contrib/sql/setup-pgsql" -p "$PGPORT" | sed -n 's/^setup-pgsql: database netfilter, role rsyslog, password //p')
+[ -n "$PW" ] || { notok "setup-pgsql printed the password"; exit 1; }
+expect_eq "setup-pgsql: a login role without any other attribute" "t|f|f|f|f|f" \
+  "$(owner -c "SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls FROM pg_roles WHERE rolname = 'rsyslog'")"
+expect_eq "setup-pgsql is idempotent" 0 "$(RSYSLOG_PGSQL_PASSWORD=$PW "$TOP/contrib/sql/setup-pgsql" -p "$PGPORT" > /dev/null; echo $?)"
+expect_eq "rsyslog may run conntrack_event() and nothing else" \
+  "ERROR:  permission denied for table conntrack
+ERROR:  permission denied for table conntrack_rejected
+ERROR:  permission denied for table conntrack
+ERROR:  permission denied for function conntrack_partitions
+ERROR:  permission denied for schema public" \
+  "$(as_rsyslog -c "SELECT count(*) FROM conntrack" -c "SELECT count(*) FROM conntrack_rejected" \
+	-c "DELETE FROM conntrack" -c "SELECT conntrack_partitions(0)" -c "CREATE TABLE x ()" 2>&1 | grep '^ERROR')"
+
+mkdir -p "$W/rs.d"
+install_snippet rsyslog.d/00-imnfct-module.conf "$W/rs.d/00.conf"
+install_snippet rsyslog.d/50-imnfct.conf "$W/rs.d/50.conf" "${NSP}F"
+# what 70-pgsql.conf says to add to the ruleset "nfct"
+sed -i 's/^ruleset(name="nfct" queue.type="Direct") {$/&\n\tcall nfct-pgsql/' "$W/rs.d/50.conf"
+install_snippet examples/70-pgsql.conf "$W/rs.d/70.conf"
+fill "$W/rs.d/70.conf" "the password setup-pgsql printed" "$PW"
+sed -i "s/port=\"5432\"/port=\"$PGPORT\"/" "$W/rs.d/70.conf"
+rs_conf "include(file=\"$W/rs.d/*.conf\")"
 rs_start
-nsx F conntrack -I -p udp -s 10.5.0.1 -d 10.5.0.9 --sport 4000 --dport 53 -t 60 2> /dev/null
-nsx F conntrack -I -p tcp -s 10.5.0.2 -d 10.5.0.9 --sport 4001 --dport 443 --state ESTABLISHED -t 60 --src-nat 203.0.113.5 2> /dev/null
-nsx F conntrack -I -p icmp -s 10.5.0.3 -d 10.5.0.9 --icmp-type 8 --icmp-code 0 --icmp-id 3 -t 30 2> /dev/null
-sleep 1
-expect_eq "NEW: three open rows" "3 3" "$(psql -At -c "SELECT count(*), count(*) FILTER (WHERE end_time IS NULL AND state = 'conntrack-new') FROM conntrack" netfilter | tr '|' ' ')"
-nsx F conntrack -F 2> /dev/null
-for _ in $(seq 50); do
-	[ "$(psql -At -c "SELECT count(*) FROM conntrack WHERE end_time IS NOT NULL" netfilter)" = 3 ] && break
-	sleep 0.2
-done
-rs_stop
+
+# wait_sql QUERY WANT: up to 20 s for the owner's QUERY to give WANT
+wait_sql() {
+	for _ in $(seq 100); do [ "$(owner -c "$1")" = "$2" ] && return 0; sleep 0.2; done
+	return 1
+}
+ct() { nsx F conntrack "$@" > /dev/null 2>&1; }
+ct -I -p udp -s 10.5.0.1 -d 10.5.0.9 --sport 4000 --dport 53 -t 60
+ct -I -p tcp -s 10.5.0.2 -d 10.5.0.9 --sport 4001 --dport 443 --state ESTABLISHED -t 60 --src-nat 203.0.113.5
+ct -I -p icmp -s 10.5.0.3 -d 10.5.0.9 --icmp-type 8 --icmp-code 0 --icmp-id 3 -t 30
+wait_sql "SELECT count(*) FROM conntrack WHERE end_time IS NULL" 3
+expect_eq "NEW: three open rows" "3 3" \
+  "$(owner -c "SELECT count(*), count(*) FILTER (WHERE end_time IS NULL AND state = 'conntrack-new') FROM conntrack" | tr '|' ' ')"
+ct -F
+wait_sql "SELECT count(*) FROM conntrack WHERE end_time IS NOT NULL" 3
 expect_eq "DESTROY completes the same rows" \
   "icmp|10.5.0.3|10.5.0.9|0|0|||conntrack-destroy|t|t
 tcp|10.5.0.2|10.5.0.9|4001|443|203.0.113.5|4001|conntrack-destroy|t|t
 udp|10.5.0.1|10.5.0.9|4000|53|||conntrack-destroy|t|t" \
-  "$(psql -At -c "SELECT proto, host(src), host(dst), sport, dport, host(nat_src), nat_sport, state, end_time >= start_time, duration_ms >= 0 FROM conntrack ORDER BY proto" netfilter)"
+  "$(owner -c "SELECT proto, host(src), host(dst), sport, dport, host(nat_src), nat_sport, state, end_time >= start_time, duration_ms >= 0 FROM conntrack ORDER BY proto")"
+wait_lines "$W/log/netfilter/flows.json" 3
+expect_eq "the same input feeds the NAT trace and the flow file" "1 3 conntrack-new 10.5.0.2 203.0.113.5" \
+  "$(wc -l < "$W/log/netfilter/nat.json") $(wc -l < "$W/log/netfilter/flows.json") $(python3 -c "
+import json, sys; e = json.loads(open(sys.argv[1]).readline())
+print(e['event']['action'], e['source']['ip'], e['source']['nat']['ip'])" "$W/log/netfilter/nat.json")"
+
+# The database goes away while 300 flows are made and destroyed, each right
+# after the other: the queue keeps their 600 events in the kernel's order,
+# and with one worker a DESTROY cannot overtake its NEW (which would leave a
+# completed row plus an open one that is never closed).
+pg_ctlcluster "$PGVER" "$CLUSTER" stop
+for i in $(seq 300); do
+	ct -I -p udp -s 10.6.0.1 -d 10.6.0.2 --sport $((10000 + i)) --dport 7000 -t 60
+	ct -D -p udp -s 10.6.0.1 -d 10.6.0.2 --sport $((10000 + i)) --dport 7000
+done
+pg_ctlcluster "$PGVER" "$CLUSTER" start
+for _ in $(seq 5); do
+	wait_sql "SELECT count(*) FROM conntrack WHERE dport = 7000 AND end_time IS NOT NULL" 300 && break
+done
+expect_eq "database away, then back: 300 flows, 300 complete rows, none open" "300|300|0|300" \
+  "$(owner -c "SELECT count(*), count(DISTINCT sport), count(*) FILTER (WHERE end_time IS NULL),
+	count(*) FILTER (WHERE state = 'conntrack-destroy') FROM conntrack WHERE dport = 7000")"
+
+# a poison event: the table refuses it (a constraint added for the test)
+owner -c "ALTER TABLE conntrack ADD CONSTRAINT poison_test CHECK (dport <> 6666)"
+ct -I -p udp -s 10.7.0.1 -d 10.7.0.2 --sport 5000 --dport 6001 -t 60
+ct -I -p udp -s 10.7.0.1 -d 10.7.0.2 --sport 5000 --dport 6666 -t 60
+ct -I -p udp -s 10.7.0.1 -d 10.7.0.2 --sport 5000 --dport 6002 -t 60
+ct -D -p udp -s 10.7.0.1 -d 10.7.0.2
+wait_sql "SELECT count(*) FROM conntrack WHERE dport IN (6001, 6002) AND end_time IS NOT NULL" 2
+expect_eq "poison: the events after it arrive" "6001|conntrack-destroy
+6002|conntrack-destroy" "$(owner -c "SELECT dport, state FROM conntrack WHERE src = '10.7.0.1' ORDER BY dport")"
+expect_eq "poison: kept in conntrack_rejected with the reason" \
+  "23514|poison_test|conntrack-new|6666
+23514|poison_test|conntrack-destroy|6666" \
+  "$(owner -c "SELECT sqlstate, substring(error from 'constraint \"(\w+)\"'), event::jsonb #>> '{event,action}',
+	event::jsonb #>> '{destination,port}' FROM conntrack_rejected ORDER BY logged")"
+rs_stop
+expect_eq "one imnfct input for all three pipelines" 1 "$(grep -o '"name": "imnfct([^"]*"' "$W/stats" | sort -u | wc -l)"
+
+# the monthly command of 70-pgsql.conf: partitions and default rows older
+# than 12 months go, the rest stays
+owner -c "CREATE TABLE conntrack_2000_01 PARTITION OF conntrack FOR VALUES FROM ('2000-01-01') TO ('2000-02-01')"
+owner -c "INSERT INTO conntrack (start_time, ct_id, family, proto, src, dst, state) VALUES
+	('2000-01-15', 1, 2, 'udp', '10.0.0.1', '10.0.0.2', 'conntrack-new'),
+	('1999-06-01', 2, 2, 'udp', '10.0.0.1', '10.0.0.2', 'conntrack-new')"
+before=$(owner -c "SELECT count(*) FROM conntrack WHERE start_time > '2001-01-01'")
+cmd=$(sed -n "s/^#   runuser -u postgres -- psql -d netfilter -c '\(.*\)'$/\1/p" "$TOP/contrib/examples/70-pgsql.conf")
+expect_eq "partition command: drops what is older than 12 months" "dropped conntrack_2000_01" "$(owner -c "$cmd")"
+months=$(owner -c "SELECT string_agg(to_char(date_trunc('month', now()) + make_interval(months => i), '\"conntrack_\"YYYY_MM'), ' ') FROM generate_series(0, 2) i")
+expect_eq "partition command: keeps this month, the next two and the recent rows" "$months conntrack_default|$before|0" \
+  "$(owner -c "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+	WHERE i.inhparent = 'conntrack'::regclass" | tr '\n' ' ' | sed 's/ $//')|$(owner -c "SELECT count(*) FROM conntrack WHERE start_time > '2001-01-01'")|$(owner -c "SELECT count(*) FROM conntrack WHERE start_time < '2001-01-01'")"
