@@ -1,8 +1,9 @@
 #!/bin/bash
-# The shipped forwarding snippet (contrib/rsyslog.d/40-imnflog-forward.conf)
+# The plain-TCP forwarding example (contrib/examples/41-tcp-forward.conf)
 # against a second rsyslogd as the central collector: RFC 5424 over TCP,
 # the fields parsed back into $! with mmjsonparse on the collector.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/contrib.sh"
 require_root
 two_hosts A B
 nsx B nft -f - <<'NFT'
@@ -13,7 +14,7 @@ table inet t {
 	}
 }
 NFT
-PORT=$(python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+PORT=$(free_port)
 mkdir -p "$W/central"
 cat > "$W/central/rs.conf" <<CONF
 global(workDirectory="$W/central" processInternalMessages="on")
@@ -31,10 +32,10 @@ rsyslogd -n -f "$W/central/rs.conf" -i "$W/central/pid" -M "$MODDIR" > "$W/centr
 RS_PIDS="$! $RS_PIDS"
 CENTRAL=$!
 for _ in $(seq 50); do grep -q "start$" "$W/central/internal" 2>/dev/null && break; sleep 0.1; done
-sed -e "s|target=\"logs.example.net\" port=\"514\"|target=\"127.0.0.1\" port=\"$PORT\"|" \
-    -e "s|input(type=\"imnflog\" |input(type=\"imnflog\" netns=\"${NSP}B\" |" \
-    "$TOP/contrib/rsyslog.d/40-imnflog-forward.conf" > "$W/40.conf"
-rs_conf "include(file=\"$W/40.conf\")"
+install_snippet examples/41-tcp-forward.conf "$W/41.conf" "${NSP}B"
+fill "$W/41.conf" "the collector's host name" 127.0.0.1
+sed -i "s/port=\"514\"/port=\"$PORT\"/" "$W/41.conf"
+rs_conf "include(file=\"$W/41.conf\")"
 rs_start
 scapy A "
 sendp(Ether(src='02:00:00:00:00:0a', dst='02:00:00:00:00:0b')/IP(src='10.200.0.1', dst='10.200.0.2')/TCP(sport=5555, dport=3389, flags='S'), iface='a0')
