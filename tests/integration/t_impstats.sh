@@ -1,0 +1,48 @@
+#!/bin/bash
+# contrib/rsyslog.d/90-impstats.conf (its interval made 1 s): counters of
+# the inputs of 10-imnflog-json.conf and 50-imnfct.conf as JSON lines, and
+# a loss line for each input that received forged datagrams
+# (netlink.foreign), from tests/tools/nlsend.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/contrib.sh"
+require_root
+need conntrack
+two_hosts A B
+cc -O2 -o "$W/nlsend" "$TOP/tests/tools/nlsend.c" || { notok "build nlsend"; exit 1; }
+mkdir -p "$W/rs.d"
+install_snippet rsyslog.d/00-imnflog-module.conf "$W/rs.d/00a.conf"
+install_snippet rsyslog.d/00-imnfct-module.conf "$W/rs.d/00b.conf"
+install_snippet rsyslog.d/10-imnflog-json.conf "$W/rs.d/10.conf" "${NSP}B"
+install_snippet rsyslog.d/50-imnfct.conf "$W/rs.d/50.conf" "${NSP}B"
+install_snippet rsyslog.d/90-impstats.conf "$W/rs.d/90.conf"
+sed -i 's/interval="60"/interval="1"/' "$W/rs.d/90.conf"
+# rs_conf's own impstats gives way to the snippet's
+cat > "$W/rs.conf" <<CONF
+global(workDirectory="$W" processInternalMessages="on")
+include(file="$W/rs.d/*.conf")
+if \$inputname != "imnflog" and \$inputname != "imnfct" and \$inputname != "impstats" then action(type="omfile" file="$W/internal")
+CONF
+rs_start
+sleep 1.5
+# an NFCT event message, as a forger would send it, to every netfilter
+# socket of rsyslogd: both NFLOG groups and the two of the conntrack input
+# (only its event socket is read outside dumps)
+expect_eq "forged datagrams sent to four sockets" 4 \
+  "$(nsx B "$W/nlsend" "$RS_PID" 12 20000000000100000000000000000000020000000c0001800800030000000000)"
+for _ in $(seq 50); do [ "$(cat "$W/log/netfilter/loss.log" 2> /dev/null | wc -l)" -ge 3 ] && break; sleep 0.1; done
+sleep 1.5
+rs_stop
+expect_eq "stats.json: the counters of each input" "imnfct(1 ${NSP}B), imnflog(group 1 ${NSP}B), imnflog(group 2 ${NSP}B)" \
+  "$(python3 -c "
+import json, sys
+names = {json.loads(l.split(' ', 1)[1])['name'] for l in open(sys.argv[1])}
+print(', '.join(sorted(n for n in names if n.startswith('im'))))" "$W/log/netfilter/stats.json")"
+expect_eq "loss.log: one line per input that received a forged datagram, in the minute it did" \
+  "imnfct(1 ${NSP}B) netlink.foreign 1
+imnflog(group 1 ${NSP}B) netlink.foreign 1
+imnflog(group 2 ${NSP}B) netlink.foreign 1" \
+  "$(python3 -c "
+import json, sys
+for l in sorted(open(sys.argv[1])):
+    o = json.loads(l.split(' ', 1)[1])
+    print(o['name'], 'netlink.foreign', o['netlink.foreign'])" "$W/log/netfilter/loss.log" | sort)"
