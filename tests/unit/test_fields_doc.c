@@ -23,13 +23,14 @@ static const struct table tables[] = {
 	 &nfct_table},
 };
 
-static const char *type_name(enum nf_ftype t)
+/* BOOL is JSON true/false in ECS, 0/1 as ulogd2's JSON writes it */
+static const char *type_name(enum nf_ftype t, enum nf_schema s)
 {
 	static const char *const names[] = {"",		 "number",	     "0/1",
 					    "string",	 "keyword (string)", "array of strings",
 					    "MAC string"};
 
-	return names[t];
+	return t == FT_BOOL && s == NF_SCHEMA_ECS ? "boolean" : names[t];
 }
 
 static size_t render(const struct table *t, char *buf, size_t size)
@@ -50,13 +51,16 @@ static size_t render(const struct table *t, char *buf, size_t size)
 	for (int i = 0; i < t->n && n < size; i++) {
 		const struct field_desc *f = &t->fields[i];
 
-		n += (size_t)snprintf(
-			buf + n, size - n, "| %s | %s | %s | %s | %s |\n",
-			f->key[NF_SCHEMA_ECS] ? f->key[NF_SCHEMA_ECS] : "-",
-			f->key[NF_SCHEMA_ECS] ? type_name(f->type[NF_SCHEMA_ECS]) : "-",
-			f->key[NF_SCHEMA_ULOGD] ? f->key[NF_SCHEMA_ULOGD] : "-",
-			f->key[NF_SCHEMA_ULOGD] ? type_name(f->type[NF_SCHEMA_ULOGD]) : "-",
-			f->doc);
+		n += (size_t)snprintf(buf + n, size - n, "| %s | %s | %s | %s | %s |\n",
+				      f->key[NF_SCHEMA_ECS] ? f->key[NF_SCHEMA_ECS] : "-",
+				      f->key[NF_SCHEMA_ECS]
+					      ? type_name(f->type[NF_SCHEMA_ECS], NF_SCHEMA_ECS)
+					      : "-",
+				      f->key[NF_SCHEMA_ULOGD] ? f->key[NF_SCHEMA_ULOGD] : "-",
+				      f->key[NF_SCHEMA_ULOGD]
+					      ? type_name(f->type[NF_SCHEMA_ULOGD], NF_SCHEMA_ULOGD)
+					      : "-",
+				      f->doc);
 	}
 	return n;
 }
