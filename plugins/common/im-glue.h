@@ -20,6 +20,7 @@ struct im_msgspec {
 	const char *tag;
 	int pri;		   /* facility (LOG_* value, already shifted) | severity */
 	struct fjson_object *json; /* the $! tree; ownership passes, may be NULL */
+	const char *msgid;	   /* RFC 5424 MSGID ($msgid), may be NULL */
 };
 
 static inline char *im_estr_dup(struct cnfparamvals *v)
@@ -98,6 +99,8 @@ static inline rsRetVal im_build_msg(const struct im_msgspec *s, smsg_t **ppMsg)
 	MsgSetRcvFromIP(pMsg, glbl.GetLocalHostIP());
 	MsgSetTAG(pMsg, (const uchar *)s->tag, strlen(s->tag));
 	msgSetPRI(pMsg, (syslog_pri_t)s->pri);
+	if (s->msgid != NULL)
+		CHKiRet(MsgSetMSGID(pMsg, s->msgid));
 	if (json != NULL) {
 		json = NULL; /* msgAddJSON owns it from here, even on failure */
 		CHKiRet(msgAddJSON(pMsg, (uchar *)"!", s->json, 0, 0));

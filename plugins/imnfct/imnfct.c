@@ -699,7 +699,8 @@ static void nat_submit(instanceConf_t *inst, const char *text, size_t len, const
 			       inst->nat.ruleset,
 			       inst->tag ? inst->tag : "conntrack:",
 			       inst->facility | inst->severity,
-			       NULL};
+			       NULL,
+			       "nat"};
 	smsg_t *pMsg;
 
 	if (len == 0 || im_build_msg(&m, &pMsg) != RS_RET_OK) {
@@ -829,7 +830,8 @@ static rsRetVal build_msg(instanceConf_t *inst, const struct nfct_record *r, sms
 			       inst->pBindRuleset,
 			       inst->tag ? inst->tag : "conntrack:",
 			       inst->facility | inst->severity,
-			       NULL};
+			       NULL,
+			       nfct_event_action(r->ev->type)};
 
 	if (inst->msg_json)
 		m.len = nfct_fields_text(r, &inst->opts, text, sizeof(text), &complete);

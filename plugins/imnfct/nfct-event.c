@@ -36,14 +36,14 @@ int nfct_event_parse(const struct nlmsghdr *nlh, bool dump, struct nfct_event *e
 	return 0;
 }
 
-const char *nfct_event_name(enum nfct_evtype type)
+const char *nfct_event_action(enum nfct_evtype type)
 {
 	switch (type) {
 	case NFCT_EV_NEW:
-		return "new";
+		return "conntrack-new";
 	case NFCT_EV_UPDATE:
-		return "update";
+		return "conntrack-update";
 	default:
-		return "destroy";
+		return "conntrack-destroy";
 	}
 }

@@ -26,7 +26,9 @@ struct nfct_event {
  * as UPDATE; its port id is the dumping socket's own, so it is not kept. */
 int nfct_event_parse(const struct nlmsghdr *nlh, bool dump, struct nfct_event *ev);
 
-const char *nfct_event_name(enum nfct_evtype type); /* "new", "update", "destroy" */
+/* "conntrack-new", "conntrack-update", "conntrack-destroy": ECS event.action
+ * and the messages' MSGID */
+const char *nfct_event_action(enum nfct_evtype type);
 
 /* Event plus times: start from the kernel timestamp, else from when NEW was
  * seen; end for DESTROY (kernel stop timestamp, else receive time). */

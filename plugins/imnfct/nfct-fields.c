@@ -46,9 +46,6 @@ static const char *transport(uint8_t proto)
 static void emit_header(struct jemit *e, const struct nfct_record *r, const struct nfct_opts *o)
 {
 	static const char *const category[] = {"network"};
-	static const char *const action[] = {[NFCT_EV_NEW] = "conntrack-new",
-					     [NFCT_EV_UPDATE] = "conntrack-update",
-					     [NFCT_EV_DESTROY] = "conntrack-destroy"};
 	static const char *const phase[] = {
 		[NFCT_EV_NEW] = "start", [NFCT_EV_UPDATE] = "change", [NFCT_EV_DESTROY] = "end"};
 	const char *type[2] = {"connection", phase[r->ev->type]};
@@ -60,7 +57,7 @@ static void emit_header(struct jemit *e, const struct nfct_record *r, const stru
 	je_str(e, NCF_EVENT_KIND, "event");
 	je_list(e, NCF_EVENT_CATEGORY, category, 1);
 	je_list(e, NCF_EVENT_TYPE, type, 2);
-	je_str(e, NCF_EVENT_ACTION, action[r->ev->type]);
+	je_str(e, NCF_EVENT_ACTION, nfct_event_action(r->ev->type));
 	je_str(e, NCF_EVENT_MODULE, "netfilter");
 	je_str(e, NCF_EVENT_DATASET, "netfilter.conntrack");
 }

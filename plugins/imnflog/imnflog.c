@@ -547,6 +547,7 @@ static rsRetVal build_msg(instanceConf_t *inst, struct nflog_work *w, smsg_t **p
 			       inst->pBindRuleset,
 			       inst->tag ? inst->tag : "kernel:",
 			       inst->facility | inst->severity,
+			       NULL,
 			       NULL};
 
 	if (inst->msg_json)

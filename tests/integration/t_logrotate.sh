@@ -16,7 +16,7 @@ nsx B nft add chain inet t in '{ type filter hook input priority 0; }'
 nsx B nft add rule inet t in tcp dport 9 log prefix '"drop "' group 2 log prefix '"drop "' group 3 drop
 
 expect_eq "the entry's postrotate is Debian's rsyslog-rotate" "/usr/lib/rsyslog/rsyslog-rotate yes" \
-  "$(sed -n '/postrotate/{n;s/^[[:space:]]*//p}' "$TOP/contrib/logrotate.d/rsyslog-netfilter") $([ -x /usr/lib/rsyslog/rsyslog-rotate ] && echo yes)"
+  "$(sed -n '/postrotate/{n;s/^[[:space:]]*//p}' "$TOP/contrib/logrotate.d/rsyslog-netfilter" | sort -u) $([ -x /usr/lib/rsyslog/rsyslog-rotate ] && echo yes)"
 mkdir -p "$W/rs.d"
 install_snippet rsyslog.d/00-imnflog-module.conf "$W/rs.d/00.conf"
 install_snippet rsyslog.d/10-imnflog-json.conf "$W/rs.d/10.conf" "${NSP}B"
