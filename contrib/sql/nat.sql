@@ -77,6 +77,7 @@ CREATE TABLE IF NOT EXISTS nat_gap (
 	why text NOT NULL
 );
 CREATE INDEX IF NOT EXISTS nat_gap_to ON nat_gap (to_ms);
+CREATE UNIQUE INDEX IF NOT EXISTS nat_gap_once ON nat_gap (host, from_ms, to_ms, why) NULLS NOT DISTINCT;
 
 CREATE TABLE IF NOT EXISTS nat_sync (
 	host text NOT NULL,
@@ -84,6 +85,7 @@ CREATE TABLE IF NOT EXISTS nat_sync (
 	to_ms bigint NOT NULL
 );
 CREATE INDEX IF NOT EXISTS nat_sync_to ON nat_sync (to_ms);
+CREATE UNIQUE INDEX IF NOT EXISTS nat_sync_once ON nat_sync (host, from_ms, to_ms);
 
 -- records the store refused, with why: nothing is dropped unseen
 CREATE TABLE IF NOT EXISTS nat_rejected (
@@ -120,6 +122,7 @@ DECLARE
 	a bigint := nat_ms(f[2]);
 	b bigint := nat_ms(f[3]);
 	o nat_open%ROWTYPE;
+	was nat_open%ROWTYPE;
 	ins record;
 	outs record;
 	rem record;
@@ -129,18 +132,24 @@ BEGIN
 	IF t = 'B' THEN
 		-- the stop before, if it was clean, ends here
 		UPDATE nat_gap g SET to_ms = b WHERE g.host = nat_record.host AND g.to_ms IS NULL
-			AND g.why = 'stopped';
-		INSERT INTO nat_gap VALUES (host, a, b, 'restart');
+			AND g.why = 'stopped' AND g.from_ms <= b;
+		INSERT INTO nat_gap VALUES (host, a, b, 'restart') ON CONFLICT DO NOTHING;
 		RETURN;
 	ELSIF t = 'G' THEN
-		INSERT INTO nat_gap VALUES (host, a, b, 'overrun ' || coalesce(f[4], ''));
+		INSERT INTO nat_gap VALUES (host, a, b, 'overrun ' || coalesce(f[4], ''))
+			ON CONFLICT DO NOTHING;
 		RETURN;
 	ELSIF t = 'S' THEN
-		INSERT INTO nat_sync VALUES (host, a, b);
+		INSERT INTO nat_sync VALUES (host, a, b) ON CONFLICT DO NOTHING;
 		RETURN;
 	ELSIF t = 'E' THEN
-		-- nothing is recorded until the next start
-		INSERT INTO nat_gap VALUES (host, a, NULL, 'stopped');
+		-- nothing is recorded until the next start (unless that start is
+		-- already here: the line is a repeat)
+		PERFORM 1 FROM nat_gap g WHERE g.host = nat_record.host AND g.why = 'restart'
+			AND g.to_ms > a;
+		IF NOT FOUND THEN
+			INSERT INTO nat_gap VALUES (host, a, NULL, 'stopped') ON CONFLICT DO NOTHING;
+		END IF;
 		RETURN;
 	ELSIF t NOT IN ('O', 'A', 'C') OR array_length(f, 1) < 9 THEN
 		RAISE EXCEPTION 'not a NAT record';
@@ -160,6 +169,18 @@ BEGIN
 	o.ct_id := nat_ms(f[9]);
 	o.zone := coalesce(substring(f[10] FROM '^zone=([0-9]+)$')::integer, 0);
 	IF t = 'O' THEN
+		-- a repeat of a mapping closed since
+		PERFORM 1 FROM nat_mapping m
+			WHERE m.outside_ip = o.outside_ip AND m.outside_port IS NOT DISTINCT FROM o.outside_port
+			AND m.validity && tstzrange(nat_at(a - lag), nat_at(a + lag), '[]')
+			AND m.host = o.host AND m.proto = o.proto AND m.inside_ip = o.inside_ip
+			AND m.inside_port IS NOT DISTINCT FROM o.inside_port AND m.remote_ip = o.remote_ip
+			AND m.remote_port IS NOT DISTINCT FROM o.remote_port
+			AND m.ct_id IS NOT DISTINCT FROM o.ct_id AND m.zone = o.zone
+			AND (m.start_ms IS NULL OR abs(m.start_ms - a) <= lag);
+		IF FOUND THEN
+			RETURN;
+		END IF;
 		o.start_ms := a;
 		o.start_exact := false;
 		o.first_ms := a;
@@ -197,8 +218,9 @@ BEGIN
 			AND n.outside_port IS NOT DISTINCT FROM o.outside_port AND n.remote_ip = o.remote_ip
 			AND n.remote_port IS NOT DISTINCT FROM o.remote_port
 			AND n.ct_id IS NOT DISTINCT FROM o.ct_id AND n.zone = o.zone
-			RETURNING n.* INTO o;
+			RETURNING n.* INTO was;
 		IF FOUND THEN
+			o := was;
 			IF a IS NOT NULL THEN
 				o.start_ms := a;
 				o.start_exact := true;
@@ -289,3 +311,9 @@ BEGIN
 	DELETE FROM nat_sync WHERE to_ms < extract(epoch FROM cutoff::timestamptz) * 1000;
 	DELETE FROM nat_rejected WHERE logged < cutoff;
 END $$;
+
+-- nobody but the owner, until setup-pgsql grants nat_record() to rsyslog's
+-- role; nat-who runs as the owner (or a role granted nat_lookup and SELECT
+-- on nat_gap and nat_sync)
+REVOKE ALL ON FUNCTION nat_record(text, text), nat_lookup(inet, integer, bigint, bigint),
+	nat_retention(integer), nat_endpoint(text), nat_ms(text), nat_at(bigint) FROM PUBLIC;

@@ -1,17 +1,25 @@
 #!/bin/bash
-# NAT accountability end to end, from files: eight inside hosts (one
-# namespace) behind a masquerading router (a second, with ten outside ports
-# and 1 s conntrack timeouts, so ports are reused by other hosts within
-# seconds) towards servers (a third), plus a DNAT port forward. imnfct
-# writes NAT records; for every flow the servers saw, nat-who must name
-# the inside host the generator sent it from: correct, ambiguous or wrong
+# NAT accountability end to end: eight inside hosts (one namespace) behind
+# a masquerading router (a second, with ten outside ports and 1 s conntrack
+# timeouts, so ports are reused by other hosts within seconds) towards
+# servers (a third), plus a DNAT port forward. imnfct runs with the shipped
+# contrib/rsyslog.d/50-imnfct.conf (NAT records to nat.log) and
+# contrib/examples/75-nat-pgsql.conf (the same records into a PostgreSQL
+# cluster of the test's own, made with setup-pgsql). For every flow the
+# servers saw, nat-who must name the inside host the generator sent it
+# from, from the files and from PostgreSQL: correct, ambiguous and wrong
 # are counted, wrong must be 0. A second input with a tiny buffer is made
 # to overrun: its gap is in its stream, and a query inside it says
 # "unknown". A restart leaves its gap too; rotated and gzipped files give
-# the same answers.
+# the same answers; records fed twice change no row; nat-retention makes
+# the day partitions and drops what is too old.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/contrib.sh"
 require_root
-RS_MODS=imnfct
+need postgresql-common rsyslog-pgsql conntrack
+PGVER=$(ls /usr/lib/postgresql 2> /dev/null | sort -n | tail -n1)
+[ -n "$PGVER" ] || { notok "needs package postgresql"; exit 1; }
+RS_MODS=
 NATWHO=$TOP/contrib/nat/nat-who
 FLOWS=$TOP/tests/tools/natflows.py
 ns_add C
@@ -45,13 +53,31 @@ table ip nat {
 	}
 }
 NFT
-rs_conf "
-ruleset(name=\"events\") { stop }
-ruleset(name=\"nat\") { action(type=\"omfile\" file=\"$W/nat.log\" template=\"msgline\") }
+# a PostgreSQL cluster of our own, set up as doc/nat-accountability.md says
+PGPORT=$(free_port)
+CLUSTER=rnfnat$$
+pg_createcluster -p "$PGPORT" -d "$W/pgdata" "$PGVER" "$CLUSTER" > "$W/pgcreate.log" 2>&1 ||
+	{ notok "pg_createcluster"; cat "$W/pgcreate.log"; exit 1; }
+ON_EXIT="pg_dropcluster --stop $PGVER $CLUSTER; rm -f /var/log/postgresql/postgresql-$PGVER-$CLUSTER.log"
+pg_ctlcluster "$PGVER" "$CLUSTER" start || { notok "cluster started"; exit 1; }
+owner() { runuser -u postgres -- psql -X -q -At -p "$PGPORT" -d netfilter "$@"; }
+PW=$("$TOP/contrib/sql/setup-pgsql" -p "$PGPORT" | sed -n 's/^setup-pgsql: database netfilter, role rsyslog, password //p')
+[ -n "$PW" ] || { notok "setup-pgsql printed the password"; exit 1; }
+
+mkdir -p "$W/rs.d" "$W/log/netfilter"
+install_snippet rsyslog.d/00-imnfct-module.conf "$W/rs.d/00.conf"
+install_snippet rsyslog.d/50-imnfct.conf "$W/rs.d/50.conf" "${NSP}R"
+# what 75-nat-pgsql.conf says to add to the ruleset "nfct-nat"
+sed -i 's/^ruleset(name="nfct-nat" queue.type="Direct") {$/&\n\tcall nat-pgsql/' "$W/rs.d/50.conf"
+install_snippet examples/75-nat-pgsql.conf "$W/rs.d/75.conf"
+fill "$W/rs.d/75.conf" "the password setup-pgsql printed" "$PW"
+sed -i "s/port=\"5432\"/port=\"$PGPORT\"/" "$W/rs.d/75.conf"
+rs_conf "include(file=\"$W/rs.d/*.conf\")
+ruleset(name=\"drop\") { stop }
 ruleset(name=\"small\") { action(type=\"omfile\" file=\"$W/small.log\" template=\"msgline\") }
-input(type=\"imnfct\" netns=\"${NSP}R\" ruleset=\"events\" fields=\"off\" sysctl=\"on\" dump=\"on\" nat.ruleset=\"nat\")
-input(type=\"imnfct\" netns=\"${NSP}R\" ruleset=\"events\" fields=\"off\" rcvbuf=\"16k\" rcvbuf.max=\"16k\" dump=\"on\" nat.ruleset=\"small\")
+input(type=\"imnfct\" netns=\"${NSP}R\" ruleset=\"drop\" fields=\"off\" rcvbuf=\"16k\" rcvbuf.max=\"16k\" dump=\"on\" nat.ruleset=\"small\")
 "
+NAT=$W/log/netfilter/nat.log
 nsx S python3 "$FLOWS" serve "$W/server.log" 198.51.100.9 udp:53 udp:5353 tcp:80 &
 nsx C python3 "$FLOWS" serve "$W/forwarded.log" 192.168.70.2 tcp:80 &
 sleep 0.5
@@ -70,11 +96,18 @@ wait $SENDERS
 sleep 2
 nsx R conntrack -F 2> /dev/null # every mapping still open ends now
 sleep 1.5
+# the database holds every closed mapping the file has
+wait_sql() {
+	for _ in $(seq 150); do [ "$(owner -c "$1")" = "$2" ] && return 0; sleep 0.2; done
+	return 1
+}
+NCLOSED=$(grep -c '^C ' "$NAT")
+wait_sql "SELECT count(*) FROM nat_mapping" "$NCLOSED" || notok "PostgreSQL caught up"
 rs_stop
-E1=$(tail -n1 "$W/nat.log" | cut -d' ' -f2)
+E1=$(tail -n1 "$NAT" | cut -d' ' -f2)
 
 # the record stream: its format, its size
-python3 - "$W/nat.log" << 'PY'
+python3 - "$NAT" << 'PY'
 import re, sys
 lines = open(sys.argv[1]).read().splitlines()
 ep = r"(\d+\.\d+\.\d+\.\d+|\[[0-9a-f:]+\]):\d+|\d+\.\d+\.\d+\.\d+"
@@ -90,11 +123,11 @@ print(("ok" if maps and avg <= 120 else "not ok") +
       + ("" if maps and avg <= 120 else f" (got {avg:.1f} over {len(maps)})"))
 PY
 expect_eq "the stream begins with B, ends with E and has no gap" "B E 0" \
-	"$(head -c1 "$W/nat.log") $(tail -n1 "$W/nat.log" | cut -c1) $(grep -c '^G ' "$W/nat.log")"
+	"$(head -c1 "$NAT") $(tail -n1 "$NAT" | cut -c1) $(grep -c '^G ' "$NAT")"
 
 # the hard case happened: an outside port and remote passed from one inside
 # host to another within seconds
-python3 - "$W/nat.log" << 'PY'
+python3 - "$NAT" << 'PY'
 import sys
 lives = {}
 for l in open(sys.argv[1]):
@@ -125,16 +158,26 @@ def flows(path):
         out[f[1]] = f
     return out
 counts = {"correct": 0, "ambiguous": 0, "unknown": 0, "wrong": 0}
+log = open(seen + "." + remote + "." + files[0].replace("/", "_")[-20:] + ".answers", "w")
 wrong = []
 def ask(outside, t, remote_ep, proto, want):
-    cmd = [natwho, outside, "%.3f" % (t / 1000), "--proto", proto, "--json", "--files"] + files
+    if files[0].startswith("pg:"):  # as the database owner, through its socket
+        cmd = ["runuser", "-u", "postgres", "--", natwho, outside, "%.3f" % (t / 1000),
+               "--proto", proto, "--json", "--pg", files[0][3:]]
+    else:
+        cmd = [natwho, outside, "%.3f" % (t / 1000), "--proto", proto, "--json", "--files"] + files
     if remote == "yes":
-        cmd[3:3] = ["--remote", remote_ep]
-    r = json.loads(subprocess.run(cmd, capture_output=True, text=True).stdout)
+        cmd += ["--remote", remote_ep]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if not p.stdout:
+        sys.exit("nat-who: " + p.stderr)
+    r = json.loads(p.stdout)
+    log.write("%s %d %s %s %s\n" % (outside, t, want, r["answer"], " ".join(sorted(m["inside"] for m in r["mappings"]))))
     got = {m["inside"] for m in r["mappings"]}
+    maybe = got | {m["inside"] for m in r["possible"]}
     if r["answer"] == "found" and got == {want}:
         counts["correct"] += 1
-    elif r["answer"] in ("ambiguous", "unknown") and (not got or want in got):
+    elif r["answer"] in ("ambiguous", "unknown") and (not maybe or want in maybe):
         counts[r["answer"]] += 1
     else:
         counts["wrong"] += 1
@@ -159,19 +202,41 @@ NSEEN=$(($(wc -l < "$W/server.log") + $(wc -l < "$W/forwarded.log")))
 # At ms resolution a port can pass from one host to the next within the
 # same ms (a short TCP connection on veth lasts less): such a query is
 # ambiguous, with both hosts named. None may be wrong or unknown.
-read -r c a u wr <<< "$(answers "$W/nat.log")"
+read -r c a u wr <<< "$(answers "$NAT")"
 ANSWERS="$c $a $u $wr"
 echo "# files, with --remote: $c correct, $a ambiguous, $u unknown, $wr wrong of $NSEEN"
 expect_eq "files, with --remote: none wrong or unknown, at least 95% correct" "0 0 yes" \
 	"$wr $u $([ $((c * 100)) -ge $((NSEEN * 95)) ] && echo yes || echo "no: $c of $NSEEN")"
-read -r c a u wr <<< "$(REMOTE=no answers "$W/nat.log")"
+read -r c a u wr <<< "$(REMOTE=no answers "$NAT")"
 echo "# files, without --remote: $c correct, $a ambiguous, $u unknown, $wr wrong of $NSEEN"
 expect_eq "files, without --remote: none wrong or unknown" "0 0" "$wr $u"
 
+# the same from PostgreSQL, as its owner would ask
+cp "$NATWHO" "$W/nat-who"
+expect_eq "PostgreSQL: the same answers as the files" "$ANSWERS" \
+	"$(NATWHO=$W/nat-who answers "pg:port=$PGPORT dbname=netfilter")"
+expect_eq "PostgreSQL: every mapping closed, none refused" "0 0 $NCLOSED" \
+	"$(owner -c "SELECT (SELECT count(*) FROM nat_open), (SELECT count(*) FROM nat_rejected), (SELECT count(*) FROM nat_mapping)" | tr '|' ' ')"
+# every record fed again changes nothing
+HOST=$(owner -c "SELECT DISTINCT host FROM nat_gap")
+counts() { owner -c "SELECT (SELECT count(*) FROM nat_mapping), (SELECT count(*) FROM nat_open), (SELECT count(*) FROM nat_gap), (SELECT count(*) FROM nat_sync), (SELECT count(*) FROM nat_rejected)"; }
+BEFORE=$(counts)
+python3 -c "
+import sys
+for l in open(sys.argv[1]):
+    print(\"SELECT nat_record('%s', '%s');\" % (sys.argv[2], l.strip().replace(\"'\", \"''\")))" "$NAT" "$HOST" |
+	owner > /dev/null
+expect_eq "PostgreSQL: every record fed twice changes no row" "$BEFORE" "$(counts)"
+# the daily upkeep: today's partition holds today's rows; a day too old goes
+"$TOP/contrib/sql/nat-retention" -p "$PGPORT" 400 > /dev/null
+owner -c "INSERT INTO nat_mapping SELECT host, proto, kind, inside_ip, inside_port, outside_ip, outside_port, remote_ip, remote_port, ct_id, zone, start_ms - 43200000000, start_exact, first_ms - 43200000000, last_ms - 43200000000, end_ms - 43200000000, first_at - interval '500 days', tstzrange(lower(validity) - interval '500 days', upper(validity) - interval '500 days', '[]') FROM nat_mapping LIMIT 3"
+expect_eq "nat-retention: rows in today's partition, three of 500 days ago dropped" \
+	"$NCLOSED 0 3" "$(owner -c "SELECT count(*) FROM nat_mapping_$(date -u +%Y_%m_%d)") $(owner -c "SELECT count(*) FROM nat_mapping_default WHERE first_at > now() - interval '1 day'") $("$TOP/contrib/sql/nat-retention" -p "$PGPORT" 400 > /dev/null; echo $((3 - $(owner -c "SELECT count(*) FROM nat_mapping_default"))))"
+
 # the same records rotated and gzipped
-head -n 60 "$W/nat.log" | gzip > "$W/rot.log.2.gz"
-sed -n '61,120p' "$W/nat.log" > "$W/rot.log.1"
-tail -n +121 "$W/nat.log" > "$W/rot.log"
+head -n 60 "$NAT" | gzip > "$W/rot.log.2.gz"
+sed -n '61,120p' "$NAT" > "$W/rot.log.1"
+tail -n +121 "$NAT" > "$W/rot.log"
 expect_eq "rotated and gzipped files give the same answers" "$ANSWERS" \
 	"$(answers "$W/rot.log.2.gz" "$W/rot.log.1" "$W/rot.log")"
 
@@ -198,10 +263,10 @@ expect_eq "small buffer: none wrong; flows of the gap unknown or ambiguous" "0 y
 rs_start
 sleep 1
 rs_stop
-B2=$(grep '^B ' "$W/nat.log" | tail -n1)
+B2=$(grep '^B ' "$NAT" | tail -n1)
 read -r _ P2 T2 _ <<< "$B2"
 expect_eq "restart: B carries the previous run's last record time" "$E1" "$P2"
-out=$("$NATWHO" 198.51.100.1:40001 "$(ms2s $(((P2 + T2) / 2)))" --files "$W/nat.log" --json)
+out=$("$NATWHO" 198.51.100.1:40001 "$(ms2s $(((P2 + T2) / 2)))" --files "$NAT" --json)
 expect_eq "a query between stop and restart says unknown" "unknown" \
 	"$(python3 -c "import json,sys; print(json.loads(sys.argv[1])['answer'])" "$out")"
-expect_eq "nat-who: a usage error exits 64" 64 "$("$NATWHO" 198.51.100.1 now --files "$W/nat.log" > /dev/null 2>&1; echo $?)"
+expect_eq "nat-who: a usage error exits 64" 64 "$("$NATWHO" 198.51.100.1 now --files "$NAT" > /dev/null 2>&1; echo $?)"

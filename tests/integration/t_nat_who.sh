@@ -1,0 +1,73 @@
+#!/bin/bash
+# nat-who's decisions on a crafted record stream, each case with the exact
+# answer and exit status: found, none, unknown in a gap, concurrent remotes
+# told apart by --remote, a port handed over within a second or at one ms,
+# neighbours within --window, an open mapping after lost records, a dump
+# that did not list a mapping, a life shorter than the NEW's read, a
+# restart and a clean stop, DNAT, time formats.
+. "$(dirname "$0")/lib.sh"
+NATWHO=$TOP/contrib/nat/nat-who
+# times in ms since 2026-11-30T03:00:00Z
+T0=1764471600000
+t() { echo $((T0 + $1)); }
+cat > "$W/nat.log" << EOF
+B - $(t 0) start
+S $(t 0) $(t 20) dump
+O $(t 1000) - udp s 10.0.0.2:5000 198.51.100.1:61000 203.0.113.9:53 11
+C $(t 999) $(t 2000) udp s 10.0.0.2:5000 198.51.100.1:61000 203.0.113.9:53 11
+O $(t 2600) - udp s 10.0.0.3:5001 198.51.100.1:61000 203.0.113.9:53 12
+C $(t 2500) $(t 3500) udp s 10.0.0.3:5001 198.51.100.1:61000 203.0.113.9:53 12
+O $(t 1500) - udp s 10.0.0.4:5002 198.51.100.1:61000 203.0.113.7:53 13
+C $(t 1500) $(t 2500) udp s 10.0.0.4:5002 198.51.100.1:61000 203.0.113.7:53 13
+C $(t 4000) $(t 4100) tcp s 10.0.0.5:6000 198.51.100.1:61001 203.0.113.9:80 14
+O $(t 4100) - tcp s 10.0.0.6:6001 198.51.100.1:61001 203.0.113.9:80 15
+C $(t 4100) $(t 5000) tcp s 10.0.0.6:6001 198.51.100.1:61001 203.0.113.9:80 15
+C $(t 5500) $(t 5500) tcp s 10.0.0.7:6002 198.51.100.1:61002 203.0.113.9:80 16
+O $(t 5501) - tcp s 10.0.0.7:6002 198.51.100.1:61002 203.0.113.9:80 16
+O $(t 6000) - tcp d 10.0.0.80:80 198.51.100.1:8080 203.0.113.50:40000 17
+G $(t 7000) $(t 7500) lost=3
+O $(t 8000) - tcp s 10.0.0.8:6003 198.51.100.1:61003 203.0.113.9:80 18
+G $(t 9000) $(t 9500) lost=1
+O $(t 10000) - udp s 10.0.0.9:6004 198.51.100.1:61004 203.0.113.9:53 19
+S $(t 11000) $(t 11020) dump
+E $(t 12000) - stop
+B $(t 12000) $(t 15000) start
+EOF
+# ask NAME WANT-EXIT WANT-ANSWER ARGS...: the answer and the definite inside hosts
+ask() {
+	local name=$1 want_rc=$2 want=$3 out rc
+	shift 3
+	out=$("$NATWHO" "$@" --files "$W/nat.log" --json)
+	rc=$?
+	expect_eq "$name" "$want_rc $want" "$rc $(python3 -c "
+import json, sys
+r = json.loads(sys.argv[1])
+print(r['answer'], ','.join(sorted(m['inside'] for m in r['mappings'])) or '-',
+      ','.join(sorted(m['inside'] for m in r['possible'])) or '-')" "$out")"
+}
+iso() { python3 -c "import datetime, sys; print(datetime.datetime.fromtimestamp(int(sys.argv[1]) / 1000, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3] + 'Z')" "$1"; }
+ask "a closed mapping covers the time" 0 "found 10.0.0.2:5000 -" 198.51.100.1:61000 "$(iso "$(t 1200)")" --remote 203.0.113.9:53
+ask "port reused: the later host" 0 "found 10.0.0.3:5001 -" 198.51.100.1:61000 "$(iso "$(t 3000)")" --remote 203.0.113.9
+ask "between two mappings: nobody" 1 "none - -" 198.51.100.1:61000 "$(iso "$(t 2200)")" --remote 203.0.113.9:53
+ask "two remotes at once: ambiguous without --remote" 3 "ambiguous 10.0.0.2:5000,10.0.0.4:5002 -" 198.51.100.1:61000 "$(iso "$(t 1800)")"
+ask "--remote tells them apart" 0 "found 10.0.0.4:5002 -" 198.51.100.1:61000 "$(iso "$(t 1800)")" --remote 203.0.113.7:53
+ask "--window shows a neighbour of another host" 3 "ambiguous 10.0.0.2:5000 -" 198.51.100.1:61000 "$(iso "$(t 1900)")" --remote 203.0.113.9:53 --window 1
+ask "a time to the second covers the hand-over" 3 "ambiguous 10.0.0.5:6000,10.0.0.6:6001 -" 198.51.100.1:61001 "2025-11-30T03:00:04Z"
+ask "handed over at that ms: the new mapping" 0 "found 10.0.0.6:6001 -" 198.51.100.1:61001 "$(iso "$(t 4100)")"
+ask "a life shorter than the NEW's read leaves no open mapping" 1 "none - -" 198.51.100.1:61002 "$(iso "$(t 5800)")"
+ask "DNAT: the forwarded-to server" 0 "found 10.0.0.80:80 -" 198.51.100.1:8080 "$(iso "$(t 6500)")" --remote 203.0.113.50:40000
+ask "inside a gap, no mapping known: unknown" 2 "unknown - -" 198.51.100.1:61009 "$(iso "$(t 7200)")"
+ask "open mapping before lost records: found before them" 0 "found 10.0.0.8:6003 -" 198.51.100.1:61003 "$(iso "$(t 8500)")"
+ask "open mapping after lost records: maybe" 3 "ambiguous - 10.0.0.8:6003" 198.51.100.1:61003 "$(iso "$(t 9800)")"
+ask "a dump that did not list it: it ended before the dump, when is unknown" 3 "ambiguous - 10.0.0.9:6004" 198.51.100.1:61004 "$(iso "$(t 10500)")"
+ask "after that dump: nobody" 1 "none - -" 198.51.100.1:61004 "$(iso "$(t 11500)")"
+ask "between a clean stop and the restart: unknown" 2 "unknown - -" 198.51.100.1:61000 "$(iso "$(t 13000)")"
+ask "before the first record: unknown" 2 "unknown - -" 198.51.100.1:61000 "$(iso "$(t -5000)")"
+ask "a time with an offset" 0 "found 10.0.0.2:5000 -" 198.51.100.1:61000 "2025-11-30T04:00:01.200+01:00" --remote 203.0.113.9:53
+ask "seconds since the epoch" 0 "found 10.0.0.2:5000 -" 198.51.100.1:61000 "$(((T0 + 1200) / 1000)).200" --remote 203.0.113.9:53
+expect_eq "the text answer" "198.51.100.1:61000 any protocol at 2025-11-30T03:00:01.200Z towards 203.0.113.9:53:
+  inside 10.0.0.2:5000 (masquerade/SNAT, udp) towards 203.0.113.9:53: 2025-11-30T03:00:00.999Z .. 2025-11-30T03:00:02.000Z, conntrack id 11" \
+	"$("$NATWHO" 198.51.100.1:61000 "2025-11-30 03:00:01.200" --remote 203.0.113.9:53 --files "$W/nat.log")"
+gzip -c "$W/nat.log" > "$W/nat.log.1.gz"
+expect_eq "a gzipped file" "found" "$("$NATWHO" 198.51.100.1:61000 "$(iso "$(t 1200)")" --remote 203.0.113.9:53 --files "$W/nat.log.1.gz" --json | python3 -c "import json, sys; print(json.load(sys.stdin)['answer'])")"
+expect_eq "usage errors exit 64" "64 64 64" "$("$NATWHO" 198.51.100.1 now --files "$W/nat.log" > /dev/null 2>&1; echo -n "$? ")$("$NATWHO" 198.51.100.1:1 yesterday --files "$W/nat.log" > /dev/null 2>&1; echo -n "$? ")$("$NATWHO" 198.51.100.1:1 2025-11-30 --files "$W/missing" > /dev/null 2>&1; echo $?)"
