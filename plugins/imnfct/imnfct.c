@@ -42,6 +42,7 @@
 
 #include "netns.h"
 #include "nlmsg.h"
+#include "rsyslog-guard.h"
 #include "nfct-event.h"
 #include "nfct-fields.h"
 #include "nfct-nat.h"
@@ -1141,6 +1142,7 @@ ENDqueryEtryPt
 
 BEGINmodInit()
 	CODESTARTmodInit
+	CHKiRet(rsg_refuse_other_release("imnfct"));
 	*ipIFVersProvided = CURR_MOD_IF_VERSION;
 	CODEmodInit_QueryRegCFSLineHdlr
 	CHKiRet(objUse(glbl, CORE_COMPONENT));

@@ -44,6 +44,7 @@
 #include "ifcache.h"
 #include "netns.h"
 #include "nlmsg.h"
+#include "rsyslog-guard.h"
 #include "nflog-fields.h"
 #include "nflog-record.h"
 #include "nflog-sock.h"
@@ -745,6 +746,7 @@ ENDqueryEtryPt
 
 BEGINmodInit()
 	CODESTARTmodInit
+	CHKiRet(rsg_refuse_other_release("imnflog"));
 	*ipIFVersProvided = CURR_MOD_IF_VERSION;
 	CODEmodInit_QueryRegCFSLineHdlr
 	CHKiRet(objUse(glbl, CORE_COMPONENT));
