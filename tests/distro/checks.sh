@@ -73,9 +73,24 @@ test_release() {
 		"$(cd "$root/$MODS_IN_DEB" && echo imnf*.so)"
 	expect_eq "$rel: nothing enabled on installation" "" "$(ls "$root/etc/rsyslog.d")"
 	enable_snippets "$root" "$rs"
+	logrotate_idle "$root" "$rel"
 	smoke "$root" "$rel" "$rs"
+	in_root "$root" logrotate -f /etc/logrotate.d/rsyslog-netfilter > "$W/logrotate-$rel.log" 2>&1
+	expect_eq "$rel: logrotate entry rotates what the snippets wrote" "flows.json.1 packets.json.1" \
+		"$(ls "$root/var/log/netfilter" | paste -sd' ')"
 	guard "$root" "$rel" "$other" "$rs"
 	other_package_refused "$root" "$rel" "$other"
+}
+
+# The logrotate entry, even forced, does nothing while no snippet has
+# written a file (and rsyslog is not told to reopen any)
+logrotate_idle() {
+	local root=$1 rel=$2 rc
+	in_root "$root" logrotate -f -v /etc/logrotate.d/rsyslog-netfilter > "$W/logrotate-idle-$rel.log" 2>&1
+	rc=$?
+	expect_eq "$rel: logrotate entry idle while no snippet has written" \
+		"0 not running postrotate script, since no logs were rotated" \
+		"$rc $(grep -x 'not running postrotate script, since no logs were rotated' "$W/logrotate-idle-$rel.log")"
 }
 
 # README.Debian's commands: copy the snippets, check the configuration
