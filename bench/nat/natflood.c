@@ -13,18 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
+
+#include "../pace.h"
 
 #define BURST	64
 #define PKT_LEN 36 /* IPv4 20, UDP 8, payload 8 */
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -57,45 +50,35 @@ int main(int argc, char **argv)
 	struct sockaddr_in to = {.sin_family = AF_INET};
 	struct mmsghdr msgs[BURST];
 	struct iovec iov[BURST];
-	double rate, secs, start, t;
+	struct pace pace = {.burst = BURST};
 	uint64_t sent = 0;
 	uint16_t dport;
-	int fd, spin, one = 1;
+	int fd, n, one = 1;
 
 	if (argc != 5 && argc != 6)
 		return fprintf(stderr, "usage: natflood DST PORT RATE SECONDS [sleep|spin]\n"), 2;
 	if (inet_pton(AF_INET, argv[1], &to.sin_addr) != 1)
 		return fprintf(stderr, "natflood: bad address %s\n", argv[1]), 2;
 	dport = (uint16_t)atoi(argv[2]);
-	rate = atof(argv[3]);
-	secs = atof(argv[4]);
-	spin = argc == 6 && strcmp(argv[5], "spin") == 0;
+	pace.rate = atof(argv[3]);
+	pace.secs = atof(argv[4]);
+	pace.spin = argc == 6 && strcmp(argv[5], "spin") == 0;
 	fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
 	if (fd < 0 || setsockopt(fd, IPPROTO_IP, IP_HDRINCL, &one, sizeof(one)) < 0)
 		return perror("natflood: raw socket"), 1;
 	memset(msgs, 0, sizeof(msgs));
 	for (int i = 0; i < BURST; i++) {
 		iov[i] = (struct iovec){pkt[i], PKT_LEN};
-		msgs[i].msg_hdr = (struct msghdr){
-			.msg_name = &to, .msg_namelen = sizeof(to), .msg_iov = &iov[i], .msg_iovlen = 1};
+		msgs[i].msg_hdr = (struct msghdr){.msg_name = &to,
+						  .msg_namelen = sizeof(to),
+						  .msg_iov = &iov[i],
+						  .msg_iovlen = 1};
 	}
-	start = now();
-	while ((t = now() - start) < secs) {
-		uint64_t due = (uint64_t)(t * rate);
-		int n;
-
-		if (sent >= due) {
-			struct timespec ts = {0, (long)(BURST / rate * 1e9)};
-
-			if (!spin)
-				nanosleep(&ts, NULL);
-			continue;
-		}
-		n = (int)(due - sent < BURST ? due - sent : BURST);
+	pace.start = pace_now();
+	while ((n = pace_due(&pace, sent)) >= 0) {
 		for (int i = 0; i < n; i++)
 			build(pkt[i], sent + (uint64_t)i, &to.sin_addr, dport);
-		n = sendmmsg(fd, msgs, (unsigned)n, 0);
-		if (n > 0)
+		if (n > 0 && (n = sendmmsg(fd, msgs, (unsigned)n, 0)) > 0)
 			sent += (uint64_t)n;
 	}
 	printf("%llu\n", (unsigned long long)sent);

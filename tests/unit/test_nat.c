@@ -138,26 +138,6 @@ static void test_not_nat(void)
 	CHECK_STR("no record for an UPDATE", "", record(nlh, false));
 }
 
-static void put_tuple6(struct nlmsghdr *nlh, int type, const char *s, const char *d, uint16_t sp,
-		       uint16_t dp)
-{
-	struct nlattr *t = mnl_attr_nest_start(nlh, type), *n;
-	uint8_t a[16];
-
-	n = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
-	inet_pton(AF_INET6, s, a);
-	mnl_attr_put(nlh, CTA_IP_V6_SRC, 16, a);
-	inet_pton(AF_INET6, d, a);
-	mnl_attr_put(nlh, CTA_IP_V6_DST, 16, a);
-	mnl_attr_nest_end(nlh, n);
-	n = mnl_attr_nest_start(nlh, CTA_TUPLE_PROTO);
-	mnl_attr_put_u8(nlh, CTA_PROTO_NUM, 6);
-	mnl_attr_put_u16(nlh, CTA_PROTO_SRC_PORT, htons(sp));
-	mnl_attr_put_u16(nlh, CTA_PROTO_DST_PORT, htons(dp));
-	mnl_attr_nest_end(nlh, n);
-	mnl_attr_nest_end(nlh, t);
-}
-
 static void test_ipv6_and_zone(void)
 {
 	char buf[2048];
@@ -171,23 +151,6 @@ static void test_ipv6_and_zone(void)
 		  "O 1700000010500 - tcp s [fd00::2]:40000 [2001:db8:1::1]:1025 [2001:db8::7]:443 "
 		  "14 zone=5",
 		  record(nlh, false));
-}
-
-static void put_icmp(struct nlmsghdr *nlh, int type, uint32_t s, uint32_t d, uint16_t id)
-{
-	struct nlattr *t = mnl_attr_nest_start(nlh, type), *n;
-
-	n = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
-	mnl_attr_put_u32(nlh, CTA_IP_V4_SRC, htonl(s));
-	mnl_attr_put_u32(nlh, CTA_IP_V4_DST, htonl(d));
-	mnl_attr_nest_end(nlh, n);
-	n = mnl_attr_nest_start(nlh, CTA_TUPLE_PROTO);
-	mnl_attr_put_u8(nlh, CTA_PROTO_NUM, 1);
-	mnl_attr_put_u16(nlh, CTA_PROTO_ICMP_ID, htons(id));
-	mnl_attr_put_u8(nlh, CTA_PROTO_ICMP_TYPE, type == CTA_TUPLE_ORIG ? 8 : 0);
-	mnl_attr_put_u8(nlh, CTA_PROTO_ICMP_CODE, 0);
-	mnl_attr_nest_end(nlh, n);
-	mnl_attr_nest_end(nlh, t);
 }
 
 /* masquerade rewrites an echo's id as it rewrites ports */
