@@ -324,11 +324,45 @@ static void render_node(const struct jemit *e, struct strbuf *sb, int node)
 	sb_putn(sb, "}", 1);
 }
 
+/* render_node without a bound check at each step: for a buffer that holds
+ * the worst case, every byte of the arena, every parent's key, a comma per
+ * member and the braces of every object. */
+static char *render_node_unchecked(const struct jemit *e, char *p, int node)
+{
+	const struct je_text *t = e->text;
+
+	*p++ = '{';
+	for (int i = t->first[node]; i >= 0; i = t->m[i].next) {
+		if (i != t->first[node])
+			*p++ = ',';
+		if (t->m[i].child < 0) {
+			memcpy(p, t->arena + t->m[i].off, t->m[i].len);
+			p += t->m[i].len;
+			continue;
+		}
+		memcpy(p, e->lay->parent[t->m[i].child].key, e->lay->parent[t->m[i].child].keylen);
+		p += e->lay->parent[t->m[i].child].keylen;
+		p = render_node_unchecked(e, p, t->m[i].child + 1);
+	}
+	*p++ = '}';
+	return p;
+}
+
 size_t je_render(const struct jemit *e, char *buf, size_t size, bool *complete)
 {
 	const struct je_text *t = e->text;
+	size_t worst = t->used + (size_t)t->nm + 2 * (size_t)(e->lay->nparents + 1) +
+		       (size_t)e->lay->nparents * JE_KEY_MAX + 1;
 	struct strbuf sb;
 
+	if (e->lay->nparents > 0 && worst <= size) {
+		char *end = render_node_unchecked(e, buf, 0);
+
+		*end = '\0';
+		if (complete)
+			*complete = !t->full;
+		return (size_t)(end - buf);
+	}
 	sb_init(&sb, buf, size);
 	if (e->lay->nparents == 0) {
 		sb_putn(&sb, "{", 1);
