@@ -9,6 +9,8 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "jemit.h"
+
 #define IM_MSG_MAX 8192 /* a message's text: the kernel line, or a JSON document */
 
 struct im_msgspec {
@@ -71,6 +73,27 @@ static inline rsRetVal im_array_words(struct cnfarray *ar, rsRetVal (*fn)(void *
 			return r;
 	}
 	return RS_RET_OK;
+}
+
+static inline rsRetVal im_fields_word(void *ctx, const char *w)
+{
+	return je_fields_word(ctx, w) == 0 ? RS_RET_OK : RS_RET_OUT_OF_MEMORY;
+}
+
+static inline rsRetVal im_fields_resolve(const char *module, struct je_fields *f,
+					 struct field_table *t, enum nf_schema schema)
+{
+	const char *bad = je_fields_resolve(f, t, schema);
+
+	if (bad == NULL)
+		return RS_RET_OK;
+	if (bad[0] == '\0')
+		parser_errmsg("%s: fields is \"on\", \"off\" or a list of field names, not both",
+			      module);
+	else
+		parser_errmsg("%s: fields: '%s' is no field of schema %s (doc/fields.md)", module,
+			      bad, schema == NF_SCHEMA_ECS ? "ecs" : "ulogd");
+	return RS_RET_PARAM_ERROR;
 }
 
 static inline rsRetVal im_add_counter(statsobj_t *stats, const char *name, intctr_t *ctr)

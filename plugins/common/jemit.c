@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -99,11 +100,15 @@ static void init_common(struct jemit *e, struct field_table *t, enum nf_schema s
 	e->lay = &t->layout[schema];
 	e->root = NULL;
 	e->text = NULL;
+	e->select = NULL;
 }
 
-bool je_init(struct jemit *e, struct field_table *t, enum nf_schema schema)
+bool je_init(struct jemit *e, struct field_table *t, enum nf_schema schema,
+	     const struct je_select *select)
 {
 	init_common(e, t, schema);
+	if (select != NULL && !select->all)
+		e->select = select;
 	memset(e->pobj, 0, sizeof(e->pobj[0]) * (size_t)e->lay->nparents);
 	e->root = json_object_new_object();
 	return e->root != NULL;
@@ -123,7 +128,56 @@ void je_init_text(struct jemit *e, struct field_table *t, enum nf_schema schema,
 
 bool je_wanted(const struct jemit *e, int f)
 {
-	return e->fields[f].key[e->schema] != NULL;
+	return e->fields[f].key[e->schema] != NULL && (e->select == NULL || e->select->on[f]);
+}
+
+int je_fields_word(struct je_fields *f, const char *w)
+{
+	size_t n = strlen(w);
+	char *p;
+
+	if (strcmp(w, "on") == 0 || strcmp(w, "off") == 0) {
+		f->sel.all = w[1] == 'n';
+		f->none = !f->sel.all;
+		return 0;
+	}
+	if ((p = realloc(f->names, f->len + n + 2)) == NULL)
+		return -1;
+	memcpy(p + f->len, w, n);
+	p[f->len + n] = ',';
+	p[f->len + n + 1] = '\0';
+	f->names = p;
+	f->len += n + 1;
+	return 0;
+}
+
+const char *je_fields_resolve(struct je_fields *f, struct field_table *t, enum nf_schema schema)
+{
+	char *save = NULL;
+
+	if (f->names == NULL)
+		return NULL;
+	if (f->none || f->sel.all)
+		return "";
+	for (char *w = strtok_r(f->names, ",", &save); w; w = strtok_r(NULL, ",", &save))
+		if (!je_select_name(&f->sel, t, schema, w))
+			return w;
+	return NULL;
+}
+
+bool je_select_name(struct je_select *s, struct field_table *t, enum nf_schema schema,
+		    const char *name)
+{
+	bool found = false;
+
+	for (size_t f = 0; f < t->n && f < JE_MAX_FIELDS; f++) {
+		if (t->fields[f].key[schema] != NULL &&
+		    strcmp(t->fields[f].key[schema], name) == 0) {
+			s->on[f] = 1;
+			found = true;
+		}
+	}
+	return found;
 }
 
 /* ---- tree output ---- */

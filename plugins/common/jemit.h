@@ -72,17 +72,46 @@ struct je_text {
 	int16_t first[JE_MAX_PARENTS + 1], last[JE_MAX_PARENTS + 1]; /* node 0: root */
 };
 
+/* Which fields a tree holds: all, or those marked (the input's "fields"
+ * list, by name in the schema's spelling: "source.ip", "src_ip"). */
+struct je_select {
+	bool all;
+	uint8_t on[JE_MAX_FIELDS];
+};
+
+/* Marks the field whose name in schema is name; false when none has it. */
+bool je_select_name(struct je_select *s, struct field_table *t, enum nf_schema schema,
+		    const char *name);
+
+/* An input's "fields" parameter: "on" (the whole tree, the default),
+ * "off" (no tree), or field names, kept until the schema is known. */
+struct je_fields {
+	bool none;
+	char *names; /* "a,b,c," (malloc'd) */
+	size_t len;
+	struct je_select sel;
+};
+
+/* One word of the list: 0, or -1 out of memory. */
+int je_fields_word(struct je_fields *f, const char *w);
+/* The names into sel: NULL when all are fields of schema, else the first
+ * that is not ("" when "on" or "off" come with names). */
+const char *je_fields_resolve(struct je_fields *f, struct field_table *t, enum nf_schema schema);
+
 struct jemit {
 	enum nf_schema schema;
 	const struct field_desc *fields;
+	const struct je_select *select; /* tree output: NULL, or the fields it holds */
 	const struct je_layout *lay;
 	struct fjson_object *root;		   /* tree output, or NULL */
 	struct fjson_object *pobj[JE_MAX_PARENTS]; /* tree: parent objects made so far */
 	struct je_text *text;			   /* text output, or NULL */
 };
 
-/* Tree output: returns false when the root object cannot be allocated. */
-bool je_init(struct jemit *e, struct field_table *t, enum nf_schema schema);
+/* Tree output (of the fields select marks, all if NULL): returns false
+ * when the root object cannot be allocated. */
+bool je_init(struct jemit *e, struct field_table *t, enum nf_schema schema,
+	     const struct je_select *select);
 /* Text output, into *text (render it with je_render). */
 void je_init_text(struct jemit *e, struct field_table *t, enum nf_schema schema,
 		  struct je_text *text);

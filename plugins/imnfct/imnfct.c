@@ -93,8 +93,8 @@ struct instanceConf_s {
 	char *tag, *device, *netns;
 	int facility, severity;
 	struct nfct_opts opts;
-	bool msg_json; /* msg.format="json": msg is the fields' JSON document */
-	bool fields;   /* the $! tree */
+	bool msg_json;		 /* msg.format="json": msg is the fields' JSON document */
+	struct je_fields fields; /* the $! tree: all, none or some fields */
 	int rcvbuf, rcvbuf_max;
 	bool reliable, dump, set_sysctls, nat_only;
 	int family; /* 0, AF_INET or AF_INET6 */
@@ -166,7 +166,7 @@ static struct cnfparamdescr inppdescr[] = {
 	{"community_id", eCmdHdlrBinary, 0},
 	{"community_id.seed", eCmdHdlrNonNegInt, 0},
 	{"msg.format", eCmdHdlrGetWord, 0},
-	{"fields", eCmdHdlrBinary, 0},
+	{"fields", eCmdHdlrArray, 0},
 	{"nat.ruleset", eCmdHdlrString, 0},
 };
 static struct cnfparamblk inppblk = {CNFPARAMBLK_VERSION,
@@ -262,7 +262,7 @@ static void inst_defaults(instanceConf_t *inst)
 	inst->facility = 3 << 3; /* daemon */
 	inst->severity = 6;	 /* info */
 	inst->opts.schema = NF_SCHEMA_ECS;
-	inst->fields = true;
+	inst->fields.sel.all = true;
 	inst->rcvbuf = 0; /* from nf_conntrack_max (auto_rcvbuf) */
 	inst->rcvbuf_max = 1 << 30;
 	inst->zone = -1;
@@ -341,7 +341,8 @@ static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfpa
 		CHKiRet(im_parse_choice("imnfct", name, w, msgformats, &idx));
 		inst->msg_json = idx == 1;
 	} else if (!strcmp(name, "fields")) {
-		inst->fields = v->val.d.n != 0;
+		inst->fields.sel.all = false;
+		CHKiRet(im_array_words(v->val.d.ar, im_fields_word, &inst->fields));
 	} else if (!strcmp(name, "nat.ruleset")) {
 		inst->nat.ruleset_name = im_estr_dup(v);
 	}
@@ -356,6 +357,7 @@ static void free_inst(instanceConf_t *inst)
 	free(inst->tag);
 	free(inst->device);
 	free(inst->netns);
+	free(inst->fields.names);
 	free(inst->nat.ruleset_name);
 	free(inst);
 }
@@ -372,6 +374,8 @@ BEGINnewInpInst
 		if (pvals[i].bUsed)
 			CHKiRet(apply_param(inst, inppblk.descr[i].name, &pvals[i]));
 	}
+	CHKiRet(im_fields_resolve("imnfct", &inst->fields, &nfct_table, inst->opts.schema));
+	inst->opts.select = &inst->fields.sel;
 	if (inst->events == 0) {
 		parser_errmsg("imnfct: events is empty; use new, update and/or destroy");
 		ABORT_FINALIZE(RS_RET_PARAM_ERROR);
@@ -838,7 +842,7 @@ static rsRetVal build_msg(instanceConf_t *inst, const struct nfct_record *r, sms
 		m.len = nfct_fields_text(r, &inst->opts, text, sizeof(text), &complete);
 	else
 		m.len = nfct_text(r->ev, r->now.tv_sec, text, NFCT_TEXT_MAX);
-	if (inst->fields)
+	if (!inst->fields.none)
 		m.json = nfct_fields_json(r, &inst->opts);
 	return im_build_msg(&m, ppMsg);
 }

@@ -247,7 +247,7 @@ struct fjson_object *nfct_fields_json(const struct nfct_record *r, const struct 
 {
 	struct jemit e;
 
-	if (!je_init(&e, &nfct_table, o->schema))
+	if (!je_init(&e, &nfct_table, o->schema, o->select))
 		return NULL;
 	emit_all(&e, r, o);
 	return e.root;

@@ -20,6 +20,7 @@ struct nfct_opts {
 	enum nf_schema schema;
 	const char *device; /* ulogd dvc / ECS observer.name; NULL: none */
 	bool community_id;  /* network.community_id (ECS), off by default: a SHA-1 per record */
+	const struct je_select *select; /* the tree's fields, NULL: all */
 	uint16_t community_id_seed;
 };
 

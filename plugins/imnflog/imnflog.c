@@ -80,8 +80,8 @@ struct instanceConf_s {
 	char *device, *verdict, *netns;
 	struct nflog_cfg cfg;
 	unsigned textflags;
-	bool msg_json; /* msg.format="json": msg is the fields' JSON document */
-	bool fields;   /* the $! tree */
+	bool msg_json;		 /* msg.format="json": msg is the fields' JSON document */
+	struct je_fields fields; /* the $! tree: all, none or some fields */
 	int rl_interval, rl_burst;
 	char rl_name[16];
 	/* runtime */
@@ -140,7 +140,7 @@ static struct cnfparamdescr inppdescr[] = {
 	{"netns", eCmdHdlrString, 0},
 	{"text.flags", eCmdHdlrArray, 0},
 	{"msg.format", eCmdHdlrGetWord, 0},
-	{"fields", eCmdHdlrBinary, 0},
+	{"fields", eCmdHdlrArray, 0},
 	{"ratelimit.interval", eCmdHdlrNonNegInt, 0},
 	{"ratelimit.burst", eCmdHdlrPositiveInt, 0},
 	{"community_id", eCmdHdlrBinary, 0},
@@ -190,7 +190,7 @@ static void inst_defaults(instanceConf_t *inst)
 	inst->facility = 0; /* kern, as the kernel LOG target logs */
 	inst->severity = 4; /* warning, the kernel LOG target's default level */
 	inst->opts.schema = NF_SCHEMA_ECS;
-	inst->fields = true;
+	inst->fields.sel.all = true;
 	inst->cfg.copy_range = 0xffff;
 	inst->cfg.rcvbuf = RCVBUF_DEFAULT;
 	inst->cfg.flags = NFULNL_CFG_F_SEQ;
@@ -268,7 +268,8 @@ static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfpa
 		CHKiRet(im_parse_choice("imnflog", name, w, msgformats, &idx));
 		inst->msg_json = idx == 1;
 	} else if (!strcmp(name, "fields")) {
-		inst->fields = v->val.d.n != 0;
+		inst->fields.sel.all = false;
+		CHKiRet(im_array_words(v->val.d.ar, im_fields_word, &inst->fields));
 	} else if (!strcmp(name, "text.flags")) {
 		CHKiRet(im_array_words(v->val.d.ar, add_textflag, inst));
 	} else if (!strcmp(name, "ratelimit.interval")) {
@@ -292,6 +293,7 @@ static void free_inst(instanceConf_t *inst)
 	free(inst->device);
 	free(inst->verdict);
 	free(inst->netns);
+	free(inst->fields.names);
 	free(inst);
 }
 
@@ -307,6 +309,8 @@ BEGINnewInpInst
 		if (pvals[i].bUsed)
 			CHKiRet(apply_param(inst, inppblk.descr[i].name, &pvals[i]));
 	}
+	CHKiRet(im_fields_resolve("imnflog", &inst->fields, &nflog_table, inst->opts.schema));
+	inst->opts.select = &inst->fields.sel;
 	inst->opts.device = inst->device
 				    ? inst->device
 				    : (inst->opts.schema == NF_SCHEMA_ULOGD ? "Netfilter" : NULL);
@@ -555,7 +559,7 @@ static rsRetVal build_msg(instanceConf_t *inst, struct nflog_work *w, smsg_t **p
 		m.len = nflog_fields_text(&w->rec, &inst->opts, text, sizeof(text), &complete);
 	else
 		m.len = nflog_text(&w->rec, inst->textflags, text, NFLOG_TEXT_MAX);
-	if (inst->fields)
+	if (!inst->fields.none)
 		m.json = nflog_fields_json(&w->rec, &inst->opts);
 	return im_build_msg(&m, ppMsg);
 }

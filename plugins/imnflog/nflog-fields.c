@@ -488,7 +488,7 @@ struct fjson_object *nflog_fields_json(const struct nflog_record *r, const struc
 {
 	struct jemit e;
 
-	if (!je_init(&e, &nflog_table, o->schema))
+	if (!je_init(&e, &nflog_table, o->schema, o->select))
 		return NULL;
 	emit_all(&e, r, o);
 	return e.root;

@@ -28,6 +28,7 @@ struct nflog_opts {
 	bool has_label;	     /* label set by the input (ulogd2 numeric_label) */
 	uint8_t label;
 	bool community_id; /* network.community_id (ECS), off by default: a SHA-1 per record */
+	const struct je_select *select; /* the tree's fields, NULL: all */
 	uint16_t community_id_seed;
 };
 

@@ -105,7 +105,7 @@ static void test_layouts_fit(void)
 	for (size_t k = 0; k < sizeof(tables) / sizeof(tables[0]); k++) {
 		struct jemit e;
 
-		je_init(&e, tables[k].t, NF_SCHEMA_ECS);
+		je_init(&e, tables[k].t, NF_SCHEMA_ECS, NULL);
 		fjson_object_put(e.root);
 		CHECK(tables[k].module, tables[k].t->layout[NF_SCHEMA_ECS].fits &&
 						tables[k].t->layout[NF_SCHEMA_ULOGD].fits);

@@ -195,6 +195,40 @@ static void test_community_id_off_by_default(void)
 	fjson_object_put(j);
 }
 
+/* fields as a list: the tree holds just those, by their names in the
+ * schema; a name of the other schema, or "on" with names, is refused */
+static void test_fields_selection(void)
+{
+	static const uint8_t pkt[28] = {0x45, 0, 0,  28, 0, 0, 0,    0,	   64, 17, 0, 0, 10, 0,
+					0,    1, 10, 0,	 0, 2, 0x13, 0x88, 0,  53, 0, 8, 0,  0};
+	struct je_fields f = {.none = false};
+	struct nflog_opts o = {.schema = NF_SCHEMA_ULOGD, .select = &f.sel};
+	struct builder b;
+	struct nflog_work w;
+	struct fjson_object *j;
+
+	begin(&b, 2, 1, 0x0800, 0);
+	mnl_attr_put(b.nlh, NFULA_PAYLOAD, sizeof(pkt), pkt);
+	prepare(&b, &w, "", "");
+	CHECK("words", je_fields_word(&f, "src_ip") == 0 && je_fields_word(&f, "dest_port") == 0);
+	CHECK("names resolved", je_fields_resolve(&f, &nflog_table, NF_SCHEMA_ULOGD) == NULL);
+	j = nflog_fields_json(&w.rec, &o);
+	CHECK_STR("the tree of two fields", "{\"dest_port\":53,\"src_ip\":\"10.0.0.1\"}",
+		  fjson_object_to_json_string_ext(j, FJSON_TO_STRING_PLAIN));
+	fjson_object_put(j);
+	free(f.names);
+	f = (struct je_fields){.none = false};
+	je_fields_word(&f, "source.ip");
+	CHECK_STR("a name of the other schema", "source.ip",
+		  je_fields_resolve(&f, &nflog_table, NF_SCHEMA_ULOGD));
+	free(f.names);
+	f = (struct je_fields){.none = false};
+	je_fields_word(&f, "off");
+	je_fields_word(&f, "src_ip");
+	CHECK_STR("off with names", "", je_fields_resolve(&f, &nflog_table, NF_SCHEMA_ULOGD));
+	free(f.names);
+}
+
 static void test_port_unreachable_text(void)
 {
 	static const uint8_t pkt[56] = {
@@ -369,6 +403,7 @@ int main(void)
 	RUN(test_syn_ecs_json);
 	RUN(test_community_id_vector);
 	RUN(test_community_id_off_by_default);
+	RUN(test_fields_selection);
 	RUN(test_port_unreachable_text);
 	RUN(test_ipv6_text);
 	RUN(test_arp_text);

@@ -128,14 +128,14 @@ static void test_jemit_time_and_hex(void)
 	struct jemit e;
 	struct fjson_object *t;
 
-	je_init(&e, &table, NF_SCHEMA_ECS);
+	je_init(&e, &table, NF_SCHEMA_ECS, NULL);
 	je_timestamp(&e, 0, &huge, true);
 	je_timestamp(&e, 0, &usec, true);
 	CHECK_STR("no garbage time", "{}", fjson_object_to_json_string_ext(e.root, 0));
 	fjson_object_put(e.root);
 	for (int i = 0; i < 64; i++)
 		b64[i] = (uint8_t)i;
-	je_init(&e, &table, NF_SCHEMA_ECS);
+	je_init(&e, &table, NF_SCHEMA_ECS, NULL);
 	je_hex(&e, 0, b64, 64);
 	CHECK("hex field", fjson_object_object_get_ex(e.root, "t", &t));
 	CHECK_EQ("64 bytes, 128 digits", 128, strlen(fjson_object_get_string(t)));
