@@ -159,6 +159,25 @@ static void test_udp_len_against_ip_length(void)
 	CHECK("longer than the IP payload: anomaly", k.anomalies & NFD_BAD_UDP_LEN);
 }
 
+/* RFC 792: a port unreachable quotes the IP header and 8 bytes of the UDP
+ * datagram; the quoted UDP length is the whole datagram's, not an anomaly. */
+static void test_icmp_quote_of_udp(void)
+{
+	uint8_t b[64];
+	struct nfd_packet k;
+	size_t n = ipv4(b, 1, 0, 8 + 20 + 8, 0), m;
+
+	memset(b + n, 0, 8);
+	b[n] = 3;
+	b[n + 1] = 3;
+	m = ipv4(b + n + 8, 17, 0, 1408, 0);
+	udp(b + n + 8 + m, 5000, 53, 1408);
+	CHECK("decoded", nfd_decode(&k, 2, 0x0800, b, n + 8 + m + 8));
+	CHECK_EQ("no anomaly", 0, k.anomalies);
+	CHECK_EQ("no anomaly in the quote", 0, k.inner_anomalies);
+	CHECK_EQ("the quote is not cut", NFD_LAYER_NONE, k.inner_truncated);
+}
+
 /* traceroute -T: a time-exceeded quoting the IP header and 8 bytes of TCP.
  * The quote's truncation is routine, and its own. */
 static void test_icmp_quote_truncation(void)
@@ -300,6 +319,18 @@ static void test_vlan_tci(void)
 	mnl_attr_put(b.nlh, NFULA_PAYLOAD, n, p);
 	prepare(&b, &w);
 	CHECK("unknown VLAN attribute", !(w.meta.has & NFM_VLAN));
+	/* an attribute cut by the end of NFULA_VLAN is counted, not read */
+	begin(&b, 2, 1, 0x0800, 1);
+	v = mnl_attr_nest_start(b.nlh, NFULA_VLAN);
+	mnl_attr_put_u16(b.nlh, NFULA_VLAN_PROTO, htons(0x8100));
+	mnl_attr_put_u16(b.nlh, NFULA_VLAN_TCI, htons(100));
+	((struct nlattr *)((uint8_t *)mnl_nlmsg_get_payload_tail(b.nlh) - 8))->nla_len = 12;
+	mnl_attr_nest_end(b.nlh, v);
+	mnl_attr_put(b.nlh, NFULA_PAYLOAD, n, p);
+	prepare(&b, &w);
+	CHECK("cut VLAN attribute counted", w.meta.bad_attrs == 1);
+	CHECK_EQ("the whole attribute before it read", 0x8100, w.meta.vlan_proto);
+	CHECK_EQ("the cut one not", 0, w.meta.vlan_tci);
 }
 
 /* RFC 1701: the routing bit brings checksum and offset before the key. */
@@ -532,6 +563,7 @@ int main(void)
 	RUN(test_timestamp_range);
 	RUN(test_jemit_time_and_hex);
 	RUN(test_udp_len_against_ip_length);
+	RUN(test_icmp_quote_of_udp);
 	RUN(test_icmp_quote_truncation);
 	RUN(test_ipv6_exthdrs_ipopt);
 	RUN(test_ipv6_two_fragment_headers);
