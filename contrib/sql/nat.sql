@@ -41,7 +41,10 @@ CREATE TABLE IF NOT EXISTS nat_open (
 	UNIQUE NULLS NOT DISTINCT (host, proto, inside_ip, inside_port, outside_ip, outside_port,
 		remote_ip, remote_port, ct_id, zone)
 );
-CREATE INDEX IF NOT EXISTS nat_open_outside ON nat_open (outside_ip, outside_port);
+-- ports and ids compared NULL-safe by value (coalesce with -1, never a real
+-- port or id): IS NOT DISTINCT FROM cannot use an index
+CREATE INDEX IF NOT EXISTS nat_open_outside ON nat_open
+	(outside_ip, (coalesce(outside_port, -1)), (coalesce(ct_id, -1)));
 
 CREATE TABLE IF NOT EXISTS nat_mapping (
 	host text NOT NULL,
@@ -68,7 +71,8 @@ CREATE TABLE IF NOT EXISTS nat_mapping (
 CREATE TABLE IF NOT EXISTS nat_mapping_default PARTITION OF nat_mapping DEFAULT;
 
 -- "who was behind outside address A, port P at time T"
-CREATE INDEX IF NOT EXISTS nat_mapping_who ON nat_mapping USING gist (outside_ip, outside_port, validity);
+CREATE INDEX IF NOT EXISTS nat_mapping_who ON nat_mapping
+	USING gist (outside_ip, (coalesce(outside_port, -1)), validity);
 
 CREATE TABLE IF NOT EXISTS nat_gap (
 	host text NOT NULL,
@@ -97,17 +101,25 @@ CREATE TABLE IF NOT EXISTS nat_rejected (
 );
 
 -- an endpoint as the records write it: 192.0.2.1:4500, [2001:db8::1]:4500, 192.0.2.1
+-- plpgsql, not sql: a SQL function with OUT parameters is never inlined, and
+-- called from plpgsql it is parsed and planned again on every call
 CREATE OR REPLACE FUNCTION nat_endpoint(ep text, OUT ip inet, OUT port integer)
-LANGUAGE sql IMMUTABLE STRICT AS $$
-	SELECT CASE WHEN ep LIKE '[%' THEN substring(ep FROM '^\[([^]]+)\]')::inet
-		    WHEN ep ~ '^[0-9.]+:[0-9]+$' THEN split_part(ep, ':', 1)::inet
-		    ELSE ep::inet END,
-	       CASE WHEN ep LIKE '[%' THEN substring(ep FROM '\]:([0-9]+)$')::integer
-		    WHEN ep ~ '^[0-9.]+:[0-9]+$' THEN split_part(ep, ':', 2)::integer END
-$$;
+LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+BEGIN
+	IF ep LIKE '[%' THEN
+		ip := substring(ep FROM '^\[([^]]+)\]')::inet;
+		port := substring(ep FROM '\]:([0-9]+)$')::integer;
+	ELSIF ep ~ '^[0-9.]+:[0-9]+$' THEN
+		ip := split_part(ep, ':', 1)::inet;
+		port := split_part(ep, ':', 2)::integer;
+	ELSE
+		ip := ep::inet;
+	END IF;
+END $$;
 
+-- not STRICT, so that the planner inlines it (NULL gives NULL all the same)
 CREATE OR REPLACE FUNCTION nat_ms(t text) RETURNS bigint
-LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT CASE WHEN t = '-' THEN NULL ELSE t::bigint END $$;
+LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN t = '-' THEN NULL ELSE t::bigint END $$;
 
 CREATE OR REPLACE FUNCTION nat_at(ms bigint) RETURNS timestamptz
 LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT to_timestamp(ms / 1000.0) $$;
@@ -128,6 +140,10 @@ DECLARE
 	rem record;
 	lag constant bigint := 2000;   -- a NEW's receive time trails the kernel's start
 	race constant bigint := 60000; -- a dump entry read after its DESTROY
+	-- a mapping's row is in the partition of its first evidence, which is
+	-- near its start: bounds on first_at let the lookups below skip the
+	-- other partitions (with 400 daily ones, each lookup would probe all)
+	since timestamptz := CASE WHEN a IS NULL THEN '-infinity' ELSE nat_at(a - race) END;
 BEGIN
 	IF t = 'B' THEN
 		-- the stop before, if it was clean, ends here
@@ -171,8 +187,10 @@ BEGIN
 	IF t = 'O' THEN
 		-- a repeat of a mapping closed since
 		PERFORM 1 FROM nat_mapping m
-			WHERE m.outside_ip = o.outside_ip AND m.outside_port IS NOT DISTINCT FROM o.outside_port
+			WHERE m.outside_ip = o.outside_ip
+			AND coalesce(m.outside_port, -1) = coalesce(o.outside_port, -1)
 			AND m.validity && tstzrange(nat_at(a - lag), nat_at(a + lag), '[]')
+			AND m.first_at >= since AND m.first_at <= nat_at(a + lag)
 			AND m.host = o.host AND m.proto = o.proto AND m.inside_ip = o.inside_ip
 			AND m.inside_port IS NOT DISTINCT FROM o.inside_port AND m.remote_ip = o.remote_ip
 			AND m.remote_port IS NOT DISTINCT FROM o.remote_port
@@ -189,8 +207,10 @@ BEGIN
 	ELSIF t = 'A' THEN
 		-- a dump entry read after the DESTROY of the same conntrack
 		PERFORM 1 FROM nat_mapping m
-			WHERE m.outside_ip = o.outside_ip AND m.outside_port IS NOT DISTINCT FROM o.outside_port
+			WHERE m.outside_ip = o.outside_ip
+			AND coalesce(m.outside_port, -1) = coalesce(o.outside_port, -1)
 			AND m.validity && tstzrange(nat_at(b - race), nat_at(b), '[]')
+			AND m.first_at >= since AND m.first_at <= nat_at(b)
 			AND m.host = o.host AND m.proto = o.proto AND m.inside_ip = o.inside_ip
 			AND m.inside_port IS NOT DISTINCT FROM o.inside_port AND m.remote_ip = o.remote_ip
 			AND m.remote_port IS NOT DISTINCT FROM o.remote_port
@@ -215,9 +235,10 @@ BEGIN
 		DELETE FROM nat_open n
 			WHERE n.host = o.host AND n.proto = o.proto AND n.inside_ip = o.inside_ip
 			AND n.inside_port IS NOT DISTINCT FROM o.inside_port AND n.outside_ip = o.outside_ip
-			AND n.outside_port IS NOT DISTINCT FROM o.outside_port AND n.remote_ip = o.remote_ip
+			AND coalesce(n.outside_port, -1) = coalesce(o.outside_port, -1)
+			AND n.remote_ip = o.remote_ip
 			AND n.remote_port IS NOT DISTINCT FROM o.remote_port
-			AND n.ct_id IS NOT DISTINCT FROM o.ct_id AND n.zone = o.zone
+			AND coalesce(n.ct_id, -1) = coalesce(o.ct_id, -1) AND n.zone = o.zone
 			RETURNING n.* INTO was;
 		IF FOUND THEN
 			o := was;
@@ -230,8 +251,9 @@ BEGIN
 			-- no NEW recorded; a repeated DESTROY changes nothing
 			PERFORM 1 FROM nat_mapping m
 				WHERE m.outside_ip = o.outside_ip
-				AND m.outside_port IS NOT DISTINCT FROM o.outside_port
+				AND coalesce(m.outside_port, -1) = coalesce(o.outside_port, -1)
 				AND m.validity @> nat_at(b) AND m.end_ms = b AND m.host = o.host
+				AND m.first_at >= since AND m.first_at <= nat_at(b)
 				AND m.inside_ip = o.inside_ip AND m.inside_port IS NOT DISTINCT FROM o.inside_port
 				AND m.remote_ip = o.remote_ip
 				AND m.remote_port IS NOT DISTINCT FROM o.remote_port
@@ -264,13 +286,15 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 	SELECT host, proto, kind, inside_ip, inside_port, outside_ip, outside_port, remote_ip,
 	       remote_port, ct_id, zone, start_ms, start_exact, first_ms, last_ms, end_ms
 	  FROM nat_mapping
-	 WHERE outside_ip = ip AND outside_port = port
+	 WHERE outside_ip = ip AND coalesce(outside_port, -1) = coalesce(port, -1)
 	   AND validity && tstzrange(nat_at(t - margin), nat_at(t + margin), '[]')
+	   AND first_at <= nat_at(t + margin)
 	UNION ALL
 	SELECT host, proto, kind, inside_ip, inside_port, outside_ip, outside_port, remote_ip,
 	       remote_port, ct_id, zone, start_ms, start_exact, first_ms, last_ms, NULL
 	  FROM nat_open
-	 WHERE outside_ip = ip AND outside_port = port AND first_ms <= t + margin
+	 WHERE outside_ip = ip AND coalesce(outside_port, -1) = coalesce(port, -1)
+	   AND first_ms <= t + margin
 $$;
 
 -- Daily partitions: today and the next two days exist; whole days older

@@ -245,7 +245,10 @@ G=$(grep -m1 '^G ' "$W/small.log")
 read -r _ G1 G2 LOST <<< "$G"
 expect_eq "overrun: a G record with the lost events counted" "yes" \
 	"$([ -n "$G" ] && [ "${LOST#lost=}" -gt 0 ] && [ "$G2" -ge "$G1" ] && echo yes || echo "no: $G")"
-expect_eq "overrun: a resync dump followed (S record)" 1 "$(sed -n "/^G /,\$p" "$W/small.log" | grep -c -m1 '^S ')"
+# the resync dump starts after the loss did; under load, overruns during
+# the dumps may bring more of them before the G that spans them all
+expect_eq "overrun: a resync dump followed (S record)" 1 \
+	"$(awk -v g="$G1" '$1 == "S" && $2 >= g {n = 1} END {print n + 0}' "$W/small.log")"
 MID=$(((G1 + G2) / 2))
 ms2s() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
 out=$("$NATWHO" 198.51.100.1:50000 "$(ms2s "$MID")" --files "$W/small.log" --json)
