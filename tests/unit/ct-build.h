@@ -8,15 +8,22 @@
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
+/* CTA_TUPLE_IP of an IPv4 tuple */
+static inline void put_tuple_ip4(struct nlmsghdr *nlh, uint32_t s, uint32_t d)
+{
+	struct nlattr *n = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
+
+	mnl_attr_put_u32(nlh, CTA_IP_V4_SRC, htonl(s));
+	mnl_attr_put_u32(nlh, CTA_IP_V4_DST, htonl(d));
+	mnl_attr_nest_end(nlh, n);
+}
+
 static inline void put_tuple(struct nlmsghdr *nlh, int type, uint32_t s, uint32_t d, uint8_t proto,
 			     uint16_t sp, uint16_t dp)
 {
 	struct nlattr *t = mnl_attr_nest_start(nlh, type), *n;
 
-	n = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
-	mnl_attr_put_u32(nlh, CTA_IP_V4_SRC, htonl(s));
-	mnl_attr_put_u32(nlh, CTA_IP_V4_DST, htonl(d));
-	mnl_attr_nest_end(nlh, n);
+	put_tuple_ip4(nlh, s, d);
 	n = mnl_attr_nest_start(nlh, CTA_TUPLE_PROTO);
 	mnl_attr_put_u8(nlh, CTA_PROTO_NUM, proto);
 	mnl_attr_put_u16(nlh, CTA_PROTO_SRC_PORT, htons(sp));
@@ -60,10 +67,7 @@ static inline void put_icmp(struct nlmsghdr *nlh, int type, uint32_t s, uint32_t
 {
 	struct nlattr *t = mnl_attr_nest_start(nlh, type), *n;
 
-	n = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
-	mnl_attr_put_u32(nlh, CTA_IP_V4_SRC, htonl(s));
-	mnl_attr_put_u32(nlh, CTA_IP_V4_DST, htonl(d));
-	mnl_attr_nest_end(nlh, n);
+	put_tuple_ip4(nlh, s, d);
 	n = mnl_attr_nest_start(nlh, CTA_TUPLE_PROTO);
 	mnl_attr_put_u8(nlh, CTA_PROTO_NUM, 1);
 	mnl_attr_put_u16(nlh, CTA_PROTO_ICMP_ID, htons(id));
