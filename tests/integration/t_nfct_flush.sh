@@ -12,18 +12,26 @@ cc -O2 -o "$W/ctinsert" "$TOP/tests/tools/ctinsert.c" -lmnl -lnetfilter_conntrac
 nsx F nft add table ip t # conntrack active in the namespace
 rs_conf "
 template(name=\"id\" type=\"string\" string=\"%\$!netfilter!ct!id% %\$!source!ip%:%\$!source!port%\\n\")
-ruleset(name=\"d\" queue.type=\"Direct\") { action(type=\"omfile\" file=\"$W/destroy.ids\" template=\"id\" asyncWriting=\"on\") }
+ruleset(name=\"d\" queue.type=\"Direct\") { action(type=\"omfile\" file=\"$W/destroy.ids\" template=\"id\"
+	ioBufferSize=\"64k\" asyncWriting=\"on\" flushOnTXEnd=\"off\") }
 input(type=\"imnfct\" netns=\"${NSP}F\" ruleset=\"d\" events=\"destroy\" sysctl=\"on\")
 "
 rs_start
 expect_eq "flows created" "$N" "$(nsx F "$W/ctinsert" "$N")"
 expect_eq "flows tracked" "$N" "$(nsx F conntrack -C)"
+# Wait while lines keep coming (a slow machine takes longer), and 2 s more
+# for any duplicate.
+lines() { wc -l < "$W/destroy.ids" 2> /dev/null || echo 0; }
+t0=$(date +%s.%N)
 nsx F conntrack -F 2> /dev/null
-for _ in $(seq 100); do
-	[ "$(wc -l < "$W/destroy.ids" 2>/dev/null || echo 0)" -ge "$N" ] && break
-	sleep 0.2
+last=-1 still=0
+while [ "$(lines)" -lt "$N" ] && [ "$still" -lt 20 ]; do
+	now=$(lines)
+	if [ "$now" = "$last" ]; then still=$((still + 1)); else still=0 last=$now; fi
+	sleep 0.5
 done
-sleep 1.2
+echo "# $(lines) lines $(echo "$(date +%s.%N) - $t0" | bc) s after the flush began"
+sleep 2
 rs_stop
 # ct ids are hashes and may collide: count distinct flows
 expect_eq "every DESTROY logged, once" "$N $N" \
