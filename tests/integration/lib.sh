@@ -119,10 +119,15 @@ valgrind_checks() {
 	  "$(grep -o 'ERROR SUMMARY: [0-9]* errors' "$W/valgrind.log")"
 }
 
-# wait_lines FILE N: up to 10 s for N lines.
+# wait_lines FILE N: until FILE has N lines; gives up after 10 s without a
+# new line (a slow machine that keeps writing is waited for), or 300 s.
 wait_lines() {
-	for _ in $(seq 100); do
-		[ "$(cat "$1" 2>/dev/null | wc -l)" -ge "$2" ] && return 0
+	local n last=-1 still=0
+	for _ in $(seq 3000); do
+		n=$(cat "$1" 2>/dev/null | wc -l)
+		[ "$n" -ge "$2" ] && return 0
+		if [ "$n" = "$last" ]; then still=$((still + 1)); else still=0 last=$n; fi
+		[ "$still" -ge 100 ] && return 1
 		sleep 0.1
 	done
 	return 1

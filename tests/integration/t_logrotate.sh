@@ -50,7 +50,7 @@ for _ in 1 2 3; do
 done
 wait "$GEN"
 for g in 2 3; do
-	for _ in $(seq 100); do
+	for _ in $(seq 300); do
 		[ "$(grep "\"name\": \"imnflog(group $g " "$W/stats" | tail -1 | grep -o '"submitted": [0-9]*')" = '"submitted": 20000' ] && break
 		sleep 0.1
 	done

@@ -19,19 +19,11 @@ input(type=\"imnfct\" netns=\"${NSP}F\" ruleset=\"d\" events=\"destroy\" sysctl=
 rs_start
 expect_eq "flows created" "$N" "$(nsx F "$W/ctinsert" "$N")"
 expect_eq "flows tracked" "$N" "$(nsx F conntrack -C)"
-# Wait while lines keep coming (a slow machine takes longer), and 2 s more
-# for any duplicate.
-lines() { wc -l < "$W/destroy.ids" 2> /dev/null || echo 0; }
 t0=$(date +%s.%N)
 nsx F conntrack -F 2> /dev/null
-last=-1 still=0
-while [ "$(lines)" -lt "$N" ] && [ "$still" -lt 20 ]; do
-	now=$(lines)
-	if [ "$now" = "$last" ]; then still=$((still + 1)); else still=0 last=$now; fi
-	sleep 0.5
-done
-echo "# $(lines) lines $(echo "$(date +%s.%N) - $t0" | bc) s after the flush began"
-sleep 2
+wait_lines "$W/destroy.ids" "$N"
+echo "# $(wc -l < "$W/destroy.ids") lines $(echo "$(date +%s.%N) - $t0" | bc) s after the flush began"
+sleep 2 # for any duplicate
 rs_stop
 # ct ids are hashes and may collide: count distinct flows
 expect_eq "every DESTROY logged, once" "$N $N" \
