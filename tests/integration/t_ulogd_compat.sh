@@ -68,8 +68,8 @@ def departures(o, t):
     o["timestamp"] = o["timestamp"].removesuffix("+0000")
     # a packet without a receive timestamp is stamped by each log
     # statement in turn (nfnetlink_log skb_tstamp_cond): microseconds apart
-    if o["oob.time.sec"] == t["oob.time.sec"] and abs(o["oob.time.usec"] - t["oob.time.usec"]) < 1000:
-        o["oob.time.usec"], o["timestamp"] = t["oob.time.usec"], t["timestamp"]
+    if abs((o["oob.time.sec"] - t["oob.time.sec"]) * 10**6 + o["oob.time.usec"] - t["oob.time.usec"]) < 1000:
+        o["oob.time.sec"], o["oob.time.usec"], o["timestamp"] = t["oob.time.sec"], t["oob.time.usec"], t["timestamp"]
     # ulogd2: ntohs() on the 4-bit data offset, always 0
     if "tcp.offset" in t:
         t["tcp.offset"] = o["tcp.offset"]
@@ -120,8 +120,8 @@ theirs = [json.loads(l) for l in open(w + "/ulogd-lo.json")]
 for i, name in enumerate(["IPv4 UDP on lo, ulogd2 defaults", "IPv6 UDP on lo, ulogd2 defaults"]):
     o, t = ours[i], theirs[i]
     o["timestamp"] = o["timestamp"].removesuffix("+0000")
-    if o["oob.time.sec"] == t["oob.time.sec"] and abs(o["oob.time.usec"] - t["oob.time.usec"]) < 1000:
-        o["oob.time.usec"], o["timestamp"] = t["oob.time.usec"], t["timestamp"]
+    if abs((o["oob.time.sec"] - t["oob.time.sec"]) * 10**6 + o["oob.time.usec"] - t["oob.time.usec"]) < 1000:
+        o["oob.time.sec"], o["oob.time.usec"], o["timestamp"] = t["oob.time.sec"], t["oob.time.usec"], t["timestamp"]
     if list(o.items()) == list(t.items()):
         print(f"ok - t_ulogd_compat: {name}: same keys, order and values as ulogd2")
     else:
