@@ -26,7 +26,7 @@ input(type=\"imnflog\" group=\"51\" netns=\"${NSP}B\" ruleset=\"flood\")
 input(type=\"imnflog\" group=\"52\" netns=\"${NSP}B\" ruleset=\"probe\")
 "
 RSYSLOG_DEBUG_TIMEOUTS_TO_STDERR=on rs_start env RSYSLOG_DEBUG_TIMEOUTS_TO_STDERR=on
-nsx A "$W/flood" 10.200.0.2 9 10000000 30 > "$W/sent" &
+{ nsx A "$W/flood" 10.200.0.2 9 10000000 30 > "$W/sent" 2> "$W/flood.err"; } 2> /dev/null &
 FLOOD=$!
 sleep 0.5
 # 300 probes over 6 s, while the flood runs
