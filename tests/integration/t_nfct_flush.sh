@@ -22,7 +22,7 @@ expect_eq "flows tracked" "$N" "$(nsx F conntrack -C)"
 t0=$(date +%s.%N)
 nsx F conntrack -F 2> /dev/null
 wait_lines "$W/destroy.ids" "$N"
-echo "# $(wc -l < "$W/destroy.ids") lines $(echo "$(date +%s.%N) - $t0" | bc) s after the flush began"
+echo "# $(wc -l < "$W/destroy.ids") lines $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s after the flush began"
 sleep 2 # for any duplicate
 rs_stop
 # ct ids are hashes and may collide: count distinct flows
