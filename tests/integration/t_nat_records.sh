@@ -261,10 +261,9 @@ r = json.loads(sys.argv[1])
 ms = lambda s: int(datetime.datetime.fromisoformat(s.replace('Z', '+00:00')).timestamp() * 1000)
 print(r['answer'], ' '.join(str(ms(g[k])) for g in r['gaps'] for k in ('from', 'to')))" "$out")"
 read -r c a u wr <<< "$(answers "$W/small.log")"
-# how many samples the gap covers depends on the machine's speed: the
-# query inside the gap above shows what a covered one gets
 echo "# small buffer: $c correct, $a ambiguous, $u unknown, $wr wrong"
-expect_eq "small buffer: none wrong" 0 "$wr"
+expect_eq "small buffer: none wrong; flows of the gap unknown or ambiguous" "0 yes" \
+	"$wr $([ $((a + u)) -gt 0 ] && echo yes || echo "no ($c $a $u)")"
 
 # a restart: its gap runs from the last record saved to the new start
 rs_start
