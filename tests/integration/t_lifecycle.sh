@@ -14,6 +14,7 @@ table inet t {
 	}
 }
 NFT
+RS_GLOBAL=$VALGRIND_GLOBAL
 rs_conf "
 action(type=\"omfile\" file=\"$W/out.json\" template=\"jsonline\")
 input(type=\"imnflog\" group=\"1\" netns=\"${NSP}B\")

@@ -6,6 +6,7 @@ require_root
 RS_MODS=imnfct
 ns_add F
 nsx F nft add table ip t
+RS_GLOBAL=$VALGRIND_GLOBAL
 rs_conf "
 action(type=\"omfile\" file=\"$W/out.json\" template=\"jsonline\")
 input(type=\"imnfct\" netns=\"${NSP}F\" events=[\"new\",\"update\",\"destroy\"] sysctl=\"on\")
