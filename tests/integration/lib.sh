@@ -145,6 +145,53 @@ wait_lines() {
 	return 1
 }
 
+# stats_rounds: how many times impstats has written $W/stats (rs_conf's)
+stats_rounds() {
+	local n
+	n=$(grep -c '"name": "resource-usage"' "$W/stats" 2> /dev/null)
+	echo "${n:-0}"
+}
+
+# quiesce [FILE...]: until impstats has written $W/stats at least twice since
+# the call and FILEs did not grow from one round to the next, so that what
+# is read next holds everything counted and written by then (60 s at most).
+quiesce() {
+	local first seen rounds size last=-1
+	first=$(stats_rounds) seen=$first
+	for _ in $(seq 600); do
+		sleep 0.1
+		rounds=$(stats_rounds)
+		[ "$rounds" != "$seen" ] || continue
+		size=$(cat "$@" /dev/null 2> /dev/null | wc -c)
+		[ "$size" = "$last" ] && [ "$rounds" -ge $((first + 2)) ] && return 0
+		last=$size seen=$rounds
+	done
+	return 1
+}
+
+# nflog_bound NS GROUP: until NFLOG GROUP is bound in namespace NS (by ulogd,
+# say; the kernel lists bound groups per namespace), 10 s at most.
+nflog_bound() {
+	for _ in $(seq 100); do
+		nsx "$1" awk -v g="$2" '$1 == g { f = 1 } END { exit !f }' /proc/net/netfilter/nfnetlink_log && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# ct_listeners NS: how many netfilter netlink sockets (protocol 12) in
+# namespace NS have joined a multicast group: conntrack event listeners.
+ct_listeners() { nsx "$1" awk '$2 == 12 && $4 != "00000000"' /proc/net/netlink | wc -l; }
+
+# ct_listening NS N: until NS has N conntrack event listeners, 10 s at most.
+ct_listening() {
+	for _ in $(seq 100); do
+		[ "$(ct_listeners "$1")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # expect_eq NAME WANT GOT
 expect_eq() {
 	if [ "$2" = "$3" ]; then ok "$1"; else

@@ -26,7 +26,7 @@ input(type=\"imnflog\" group=\"2\" netns=\"${NSP}B\" ruleset=\"rl\" ratelimit.in
 rs_start
 SENT=$(nsx A "$W/flood" 10.200.0.2 9 200000 1)
 nsx A "$W/flood" 10.200.0.2 10 20000 0.005 > "$W/rl.sent"
-sleep 2.5 # kernel batch timeout (1 s) and two impstats intervals
+quiesce "$W/flood.msg" "$W/rl.msg"
 rs_stop
 GOT=$(wc -l < "$W/flood.msg")
 stats() { grep "imnflog(group $1 " "$W/stats" | tail -1; }
@@ -52,7 +52,11 @@ input(type=\"imnflog\" group=\"2\" netns=\"${NSP}B\" ruleset=\"stuck\")
 "
 rs_start
 nsx A "$W/flood" 10.200.0.2 10 2000 0.5 > /dev/null
-sleep 4
+for _ in $(seq 300); do # up to 30 s for a second of waiting and a discard
+	[ "$(num 2 submit.blocked.ms)" -ge 1000 ] 2> /dev/null &&
+		grep '"name": "stuck' "$W/stats" | tail -1 | grep -q '"discarded.full": [1-9]' && break
+	sleep 0.1
+done
 cat "$W/fifo" > /dev/null & # unblock the action so rsyslogd can stop
 rs_stop
 expect_eq "waits on a full queue counted" yes \

@@ -55,8 +55,7 @@ file="$W/ulogd.out"
 sync=1
 CONF
 nsx B ulogd -c "$W/ulogd.conf" > /dev/null 2>&1 &
-for _ in $(seq 50); do grep -q "NFLOG" "$W/ulogd.log" 2>/dev/null && break; sleep 0.1; done
-sleep 0.5
+nflog_bound B 20
 nsx B nft -f - <<'NFT'
 table inet t {
 	chain in {
@@ -85,7 +84,7 @@ sendp(e/IP(src='10.200.0.1', dst='10.200.0.2', id=5)/TCP(sport=1, dport=2, flags
 sendp(e/IP(src='10.200.0.1', dst='10.200.0.2', id=6)/TCP(sport=1, dport=2, flags='S', dataofs=3), iface='a0')
 "
 wait_lines "$W/g21.msg" 2 && wait_lines "$W/g22.msg" 2
-sleep 1.2
+quiesce "$W/g21.msg" "$W/g22.msg" "$W/g22.json"
 M='IN=b0 OUT= MAC=02:00:00:00:00:0b:02:00:00:00:00:0a:08:00 SRC=10.200.0.1 DST=10.200.0.2'
 expect_eq "other groups keep working" \
   "$M LEN=44 TOS=0x00 PREC=0x00 TTL=64 ID=5 PROTO=TCP SPT=1 DPT=2 WINDOW=8192 RES=0x00 SYN URGP=0 " \

@@ -84,7 +84,7 @@ s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP,
 time.sleep(1.5)"
 wait_lines "$W/g41.msg" 1 && wait_lines "$W/g42.msg" 1 && wait_lines "$W/g43.msg" 1 &&
 	wait_lines "$W/g44.msg" 1 && wait_lines "$W/g45.msg" 3
-sleep 1.2
+quiesce "$W"/g4*.msg "$W"/g4*.json "$W/ct.msg"
 rs_stop
 
 expect_eq "snaplen 64: the UDP length is the IP header's, no anomaly" \

@@ -24,8 +24,7 @@ sync=1
 file="$W/ulogd.json"
 CONF
 nsx F ulogd -c "$W/ulogd.conf" > /dev/null 2>&1 &
-for _ in $(seq 50); do grep -q "NFCT" "$W/ulogd.log" 2>/dev/null && break; sleep 0.1; done
-sleep 0.5
+ct_listening F 1
 rs_conf "
 action(type=\"omfile\" file=\"$W/ours.json\" template=\"jsonline\")
 input(type=\"imnfct\" netns=\"${NSP}F\" schema=\"ulogd\")

@@ -42,7 +42,7 @@ expect_eq "timestamp=0 explained" \
   "$(grep -m1 -o 'imnfct: namespace [^ ]*: nf_conntrack_timestamp=0[^[]*input' "$W/internal")"
 # 20,000 NEW events into a 128 KiB buffer: an overrun, counted, reported, resynced
 nsx F "$W/ctinsert" 20000 > /dev/null
-sleep 2.5
+quiesce "$W/new.json"
 rs_stop
 stat() { grep 'imnfct(' "$W/stats" | tail -1 | grep -o "\"$1\": [0-9]*" | grep -o '[0-9]*$'; }
 expect_eq "overrun counted and resynced" "yes yes" \

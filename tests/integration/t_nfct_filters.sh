@@ -32,7 +32,7 @@ nsx F conntrack -I -p tcp -s fd00::1 -d fd00::2 --sport 1 --dport 2 --state ESTA
 nsx F conntrack -I -p udp -s 10.96.0.1 -d 10.96.0.2 --sport 1 --dport 2 -t 60 --src-nat 10.96.9.9 2> /dev/null
 nsx F conntrack -U -p icmp -s 10.97.0.1 -m 0x26 > /dev/null 2>&1
 nsx F conntrack -F 2> /dev/null
-sleep 1.5
+quiesce "$W"/*.out
 rs_stop
 cnt() { wc -l < "$W/$1.out" 2>/dev/null || echo 0; }
 expect_eq "events new, update, destroy: all" "8 1 8" \

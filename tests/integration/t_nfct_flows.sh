@@ -22,8 +22,10 @@ input(type=\"imnfct\" netns=\"${NSP}B\" ruleset=\"ecs\" sysctl=\"on\")
 input(type=\"imnfct\" netns=\"${NSP}B\" ruleset=\"ulogd\" schema=\"ulogd\")
 "
 rs_start
+LISTENERS=$(ct_listeners B)
 nsx B conntrack -E -o extended,id -e NEW,DESTROY > "$W/conntrack-E.txt" 2>/dev/null &
 CE=$!
+ct_listening B $((LISTENERS + 1))
 nsx B /usr/bin/python3 -c "
 import socket
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -49,8 +51,8 @@ c.sendall(b'ping'); c.recv(100); c.close()"
 wait $SRV $SINK
 sleep 1.2
 nsx B conntrack -F 2> /dev/null
-wait_lines "$W/ecs.msg" 6 && wait_lines "$W/ulogd.json" 6
-sleep 0.5
+wait_lines "$W/ecs.msg" 6 && wait_lines "$W/ulogd.json" 6 && wait_lines "$W/conntrack-E.txt" 6
+quiesce "$W/ecs.msg" "$W/ecs.json" "$W/ulogd.json" "$W/conntrack-E.txt"
 kill "$CE"
 rs_stop
 

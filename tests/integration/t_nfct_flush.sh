@@ -23,7 +23,7 @@ t0=$(date +%s.%N)
 nsx F conntrack -F 2> /dev/null
 wait_lines "$W/destroy.ids" "$N"
 echo "# $(wc -l < "$W/destroy.ids") lines $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s after the flush began"
-sleep 2 # for any duplicate
+quiesce "$W/destroy.ids" # for any duplicate
 rs_stop
 # ct ids are hashes and may collide: count distinct flows
 expect_eq "every DESTROY logged, once" "$N $N" \

@@ -26,8 +26,7 @@ file="$W/ulogd.json"
 boolean_label=1
 CONF
 nsx B ulogd -c "$W/ulogd.conf" > /dev/null 2>&1 &
-for _ in $(seq 50); do grep -q "NFLOG" "$W/ulogd.log" 2>/dev/null && break; sleep 0.1; done
-sleep 0.5
+nflog_bound B 31
 nsx B nft -f - <<'NFT'
 table inet t {
 	chain in {
@@ -98,8 +97,7 @@ PY
 sed -i '/^numeric_label=0$/d; /^boolean_label=1$/d; s/^group=31$/group=33/' "$W/ulogd.conf"
 sed -i "s#$W/ulogd.json#$W/ulogd-lo.json#" "$W/ulogd.conf"
 nsx B ulogd -c "$W/ulogd.conf" > /dev/null 2>&1 &
-for _ in $(seq 50); do [ "$(grep -c NFLOG "$W/ulogd.log")" -ge 2 ] && break; sleep 0.1; done
-sleep 0.5
+nflog_bound B 33
 nsx B nft add rule inet t in iif lo udp dport 7 log prefix '"lo "' group 32 log prefix '"lo "' group 33 drop
 rs_conf "
 action(type=\"omfile\" file=\"$W/ours-lo.json\" template=\"jsonline\")

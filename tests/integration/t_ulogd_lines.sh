@@ -50,8 +50,7 @@ file="$W/ulogd-logemu.log"
 sync=1
 CONF
 nsx B ulogd -c "$W/ulogd-pkt.conf" > /dev/null 2>&1 &
-for _ in $(seq 50); do grep -q NFLOG "$W/ulogd-pkt.log" 2> /dev/null && break; sleep 0.1; done
-sleep 0.5
+nflog_bound B 51
 nsx B nft -f - <<'NFT'
 table inet t {
 	chain in {
@@ -135,8 +134,7 @@ file="$W/ulogd-printflow.log"
 sync=1
 CONF
 nsx F ulogd -c "$W/ulogd-ct.conf" > /dev/null 2>&1 &
-for _ in $(seq 50); do grep -q NFCT "$W/ulogd-ct.log" 2> /dev/null && break; sleep 0.1; done
-sleep 0.5
+ct_listening F 1
 rm -rf "$W/rs.d"
 mkdir -p "$W/rs.d"
 install_snippet rsyslog.d/00-imnfct-module.conf "$W/rs.d/00.conf"
