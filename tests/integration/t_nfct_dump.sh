@@ -125,5 +125,7 @@ rs_start env RSYSLOG_DEBUG_TIMEOUTS_TO_STDERR=on
 T0=$(date +%s%N)
 kill -TERM "$RS_PID"
 for _ in $(seq 100); do kill -0 "$RS_PID" 2>/dev/null || break; sleep 0.05; done
+T1=$(date +%s%N)
+echo "# SIGTERM during the dump: rsyslogd ended after $(( (T1 - T0) / 1000000 )) ms"
 expect_eq "SIGTERM during a dump of 150,000 flows: ended within 2 s, not cancelled" "yes" \
-  "$([ $(( ($(date +%s%N) - T0) / 1000000 )) -lt 2000 ] && ! grep -qi cancel "$W/rs.stdout" && echo yes)"
+  "$([ $(( (T1 - T0) / 1000000 )) -lt 2000 ] && ! grep -qi cancel "$W/rs.stdout" && echo yes)"
