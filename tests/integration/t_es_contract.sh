@@ -30,7 +30,7 @@ python3 "$TOP/tests/integration/es_contract.py" "$PORT" "$W/pki/es.pem" "$W/pki/
 	rsyslog-netfilter "$PW" "$TOP/contrib/elasticsearch" > "$W/es.out" 2>&1 &
 ES=$!
 ON_EXIT="kill $ES"
-for _ in $(seq 50); do grep -q listening "$W/es.out" && break; sleep 0.1; done
+for _ in $(seq 300); do grep -q listening "$W/es.out" && break; sleep 0.1; done
 report() { curl -sS --cacert "$W/pki/ca.pem" "https://127.0.0.1:$PORT/_test/report"; }
 
 # the setup script, with the credentials rsyslog will use

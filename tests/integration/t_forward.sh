@@ -31,7 +31,7 @@ CONF
 rsyslogd -n -f "$W/central/rs.conf" -i "$W/central/pid" -M "$MODDIR" > "$W/central/stdout" 2>&1 &
 RS_PIDS="$! $RS_PIDS"
 CENTRAL=$!
-for _ in $(seq 50); do grep -q "start$" "$W/central/internal" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 300); do grep -q "start$" "$W/central/internal" 2>/dev/null && break; sleep 0.1; done
 install_snippet examples/41-tcp-forward.conf "$W/41.conf" "${NSP}B"
 fill "$W/41.conf" "the collector's host name" 127.0.0.1
 sed -i "s/port=\"514\"/port=\"$PORT\"/" "$W/41.conf"

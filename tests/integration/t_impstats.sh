@@ -29,7 +29,7 @@ sleep 1.5
 # (only its event socket is read outside dumps)
 expect_eq "forged datagrams sent to four sockets" 4 \
   "$(nsx B "$W/nlsend" "$RS_PID" 12 20000000000100000000000000000000020000000c0001800800030000000000)"
-for _ in $(seq 50); do [ "$(cat "$W/log/netfilter/loss.log" 2> /dev/null | wc -l)" -ge 3 ] && break; sleep 0.1; done
+wait_lines "$W/log/netfilter/loss.log" 3
 sleep 1.5
 rs_stop
 expect_eq "stats.json: the counters of each input" "imnfct(1 ${NSP}B), imnflog(group 1 ${NSP}B), imnflog(group 2 ${NSP}B)" \

@@ -89,7 +89,7 @@ action(type=\"omfile\" file=\"$W/priv.json\" template=\"jsonline\" fileCreateMod
 input(type=\"imnfct\" netns=\"${NSP}F\" dump=\"on\")
 "
 rs_start
-for _ in $(seq 50); do grep -q "start-up dump" "$W/internal" && break; sleep 0.1; done
+for _ in $(seq 300); do grep -q "start-up dump" "$W/internal" && break; sleep 0.1; done
 nsx F conntrack -I -p udp -s 10.9.0.1 -d 10.9.0.9 --sport 1 --dport 53 -t 60 2> /dev/null
 wait_lines "$W/priv.json" 1
 rs_stop
