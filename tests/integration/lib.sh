@@ -172,14 +172,21 @@ quiesce() {
 	return 1
 }
 
-# nflog_bound NS GROUP: until NFLOG GROUP is bound in namespace NS (by ulogd,
-# say; the kernel lists bound groups per namespace), 10 s at most.
-nflog_bound() {
-	for _ in $(seq 100); do
-		nsx "$1" awk -v g="$2" '$1 == g { f = 1 } END { exit !f }' /proc/net/netfilter/nfnetlink_log && return 0
+# wait_for SECONDS CMD...: until CMD succeeds, looking every 0.1 s
+wait_for() {
+	local n=$(($1 * 10))
+	shift
+	for _ in $(seq "$n"); do
+		"$@" && return 0
 		sleep 0.1
 	done
 	return 1
+}
+
+# nflog_bound NS GROUP: until NFLOG GROUP is bound in namespace NS (by ulogd,
+# say; the kernel lists bound groups per namespace), 10 s at most.
+nflog_bound() {
+	wait_for 10 nsx "$1" awk -v g="$2" '$1 == g { f = 1 } END { exit !f }' /proc/net/netfilter/nfnetlink_log
 }
 
 # ct_listeners NS: how many netfilter netlink sockets (protocol 12) in
@@ -187,13 +194,8 @@ nflog_bound() {
 ct_listeners() { nsx "$1" awk '$2 == 12 && $4 != "00000000"' /proc/net/netlink | wc -l; }
 
 # ct_listening NS N: until NS has N conntrack event listeners, 10 s at most.
-ct_listening() {
-	for _ in $(seq 100); do
-		[ "$(ct_listeners "$1")" -ge "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
+ct_at_least() { [ "$(ct_listeners "$1")" -ge "$2" ]; }
+ct_listening() { wait_for 10 ct_at_least "$1" "$2"; }
 
 # expect_eq NAME WANT GOT
 expect_eq() {

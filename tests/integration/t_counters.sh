@@ -52,11 +52,11 @@ input(type=\"imnflog\" group=\"2\" netns=\"${NSP}B\" ruleset=\"stuck\")
 "
 rs_start
 nsx A "$W/flood" 10.200.0.2 10 2000 0.5 > /dev/null
-for _ in $(seq 300); do # up to 30 s for a second of waiting and a discard
+blocked_and_discarded() {
 	[ "$(num 2 submit.blocked.ms)" -ge 1000 ] 2> /dev/null &&
-		grep '"name": "stuck' "$W/stats" | tail -1 | grep -q '"discarded.full": [1-9]' && break
-	sleep 0.1
-done
+		grep '"name": "stuck' "$W/stats" | tail -1 | grep -q '"discarded.full": [1-9]'
+}
+wait_for 30 blocked_and_discarded
 cat "$W/fifo" > /dev/null & # unblock the action so rsyslogd can stop
 rs_stop
 expect_eq "waits on a full queue counted" yes \
