@@ -9,10 +9,11 @@
 # that the installation did, naming it; what was there before stays.
 
 # as_root ARGS...: go on as root; a user with sudo is asked through sudo,
-# so the same command works in a root shell and for a sudo user
+# so the same command works in a root shell and for a sudo user. Called
+# from the top directory by a script of scripts/.
 as_root() {
 	[ "$(id -u)" = 0 ] && return 0
-	if command -v sudo > /dev/null; then exec sudo -- "$0" "$@"; fi
+	if command -v sudo > /dev/null; then exec sudo -- "$PWD/scripts/$(basename "$0")" "$@"; fi
 	echo "$(basename "$0"): run as root: it creates network namespaces and installs packages with apt" >&2
 	exit 2
 }
