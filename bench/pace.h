@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Pacing for the benchmarks' senders: RATE datagrams a second on the
  * clock's schedule, in bursts of at most BURST, "sleep" between bursts
  * (leaving the CPU to the consumers) or "spin" (a sender that owns a

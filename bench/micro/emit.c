@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* emit [N]: the pure per-event work of both modules, timed on canned
  * events, N times each (default 200000): NFLOG message parsing and
  * decoding, the kernel line, the $! tree in each schema and its

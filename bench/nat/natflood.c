@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* natflood DST PORT RATE SECONDS [sleep|spin]: UDP datagrams, each from a
  * source address and port not used before (64 addresses 192.168.80.2-65,
  * ports 1024-65535), so that every datagram is a new flow and, behind a

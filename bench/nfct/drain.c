@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* drain: subscribe to conntrack NEW and DESTROY events, read and count
  * them, nothing else: the kernel-side ceiling for the benchmark. 1 GiB
  * buffer (as large as imnfct may grow), 256 KiB reads. Prints "received

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* drain GROUP: bind an NFLOG group, read and count packets, nothing else:
  * the kernel-side ceiling for the benchmark. 64 MiB buffer, large batches.
  * Prints "received drops" on SIGTERM. */

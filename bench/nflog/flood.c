@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* flood DST PORT RATE SECONDS [sleep|spin]: paced UDP datagrams (16-byte
  * payload) at RATE packets/s for SECONDS; prints the number sent. "sleep"
  * (the default) sleeps between bursts and leaves the CPU to the consumers;

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- The conntrack history that contrib/examples/70-pgsql.conf fills, run by
 -- contrib/sql/setup-pgsql as the database owner. One row per connection:
 -- NEW inserts it, DESTROY completes the open row of the same conntrack id

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- The NAT mapping store: imnfct's NAT records (nat.ruleset, one line each,
 -- doc/nat-accountability.md) turned into one row per mapping with its
 -- validity as a tstzrange, for contrib/nat/nat-who --pg. Run by

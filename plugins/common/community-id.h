@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Community ID flow hashing, version 1 (https://github.com/corelight/community-id-spec),
  * so packet logs join with Zeek, Suricata and Elastic flow records. */
 #ifndef COMMUNITY_ID_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Conntrack attribute parsing with libmnl: validate each attribute's type
  * and length before use, skip what we do not know, count what is malformed.
  * Layout: include/uapi/linux/netfilter/nfnetlink_conntrack.h. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Conntrack attributes (CTA_*, linux/netfilter/nfnetlink_conntrack.h) as a
  * plain struct: the NFULA_CT of a logged packet, and ctnetlink events.
  * Everything conntrack(8) prints is kept, so imnfct writes its line from

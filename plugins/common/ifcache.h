@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Interface index to name, for one network namespace, kept current from
  * rtnetlink link notifications (RTMGRP_LINK) so names stay right when
  * interfaces come and go. Misses are answered by an RTM_GETLINK query. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Glue both input modules share: configuration values, counters, and
  * turning one event into an rsyslog message. Like rsyslog's own
  * im-helper.h, include it after DEFobjCurrIf(datetime), (glbl) and

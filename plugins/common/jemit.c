@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Field emission shared by the modules: values come from the caller, names
  * and types from a field table, in either schema, into a libfastjson tree
  * or straight into JSON text. */

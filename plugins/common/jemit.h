@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Field emission, named by a field table in one of two schemas: ECS paths
  * nest on '.', ulogd2 keys are flat names. Two outputs from the same
  * calls, in the same order: a libfastjson tree (rsyslog's $! properties,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Run socket creation inside another network namespace (setns(2)), then
  * return to our own. Names resolve under /run/netns (ip-netns(8)). */
 #ifndef NETNS_H

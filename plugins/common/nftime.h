@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Times from netlink attributes are untrusted numbers. rsyslog renders a
  * message time with localtime_r and dereferences its result, and every
  * format we write has a four-digit year: a time outside 1970..9999 is an

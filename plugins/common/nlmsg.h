@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Netlink datagrams: taking them only from the kernel, and walking their
  * messages without trusting the lengths they claim. */
 #ifndef NLMSG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Walk a stream of netlink attributes. Unlike mnl_attr_parse(), report a
  * cut or malformed tail instead of stopping silently: returns false when
  * bytes were left that do not form an attribute. Callbacks validate each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Socket receive buffers for netlink event sources. */
 #ifndef RCVBUF_H
 #define RCVBUF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rsyslog's configuration macros change its struct layouts (NDEBUG adds or
  * removes the obj_t cookie), so a module must see the values the installed
  * rsyslogd was built with. rsyslog installs no config.h: configure derives

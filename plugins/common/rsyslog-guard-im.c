@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The guard's rsyslog side, compiled with each module: RSYSLOG_BUILT_FOR is
  * the release of the rsyslog source the module was compiled against (from
  * configure). Only LogError and LogMsg are called, both unchanged since

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The load-time guard: a module compiled against the headers of one rsyslog
  * release must not run in another. rsyslog checks interface versions, not
  * releases, and interfaces have grown between releases without a new

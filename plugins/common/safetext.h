@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Untrusted strings (log prefixes, interface and helper names, process
  * names) made safe for a log line and for JSON.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bounds-checked big-endian reads from untrusted packet bytes.
  *
  * Every packet byte is read through these getters (tcpdump's GET_BE_U_2

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bounded string building with a sticky "full" flag, after the kernel's
  * nf_log_buf_add(): appends stop when the buffer is full, nothing returns
  * early behind the caller's back. */

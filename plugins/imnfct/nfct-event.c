@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ctnetlink event messages: include/uapi/linux/netfilter/nfnetlink_conntrack.h,
  * net/netfilter/nf_conntrack_netlink.c ctnetlink_conntrack_event(). */
 #include "nfct-event.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One ctnetlink event (NEW, UPDATE, DESTROY) as a plain struct, and what a
  * message needs besides: times, the derived NAT view. No rsyslog types. */
 #ifndef NFCT_EVENT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Field emission for conntrack events. The original tuple is the pre-NAT
  * view; the reply tuple read backwards is the post-NAT one, so SNAT shows in
  * its destination and DNAT in its source (status IPS_SRC_NAT/IPS_DST_NAT). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Structured fields of a conntrack event, named by the field table
  * (nfct-fields.def) in one of two schemas. */
 #ifndef NFCT_FIELDS_H

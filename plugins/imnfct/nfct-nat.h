@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Compact NAT records: one line per mapping, for answering "who was
  * behind this public address and port at that time" months later.
  * The format is documented field by field in doc/nat-accountability.md;

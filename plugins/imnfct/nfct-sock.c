@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "nfct-sock.h"
 
 #include "rcvbuf.h"

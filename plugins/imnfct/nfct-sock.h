@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ctnetlink event sockets: subscription, receive buffer, reliable delivery,
  * kernel-side (BPF) filters, table dumps, and the sysctls that decide what
  * the kernel reports. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* When each flow was seen to start, by conntrack id, so DESTROY carries a
  * start time and duration even with nf_conntrack_timestamp=0 (ulogd2's hash
  * mode does the same). Bounded: a full probe window evicts its oldest entry,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The line `conntrack -E -o extended,id` prints for an event, without its
  * leading alignment, written from the parsed event: the format of
  * libnetfilter_conntrack 1.0.9 (src/conntrack/snprintf_default.c, output

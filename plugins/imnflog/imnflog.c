@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* imnflog: NFLOG groups as an rsyslog input.
  *
  * One input thread serves every input() of the module: it polls all group

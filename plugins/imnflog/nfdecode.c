@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Pure L2-L4 packet decoder for NFLOG payloads.
  *
  * Protocol rules follow the RFCs named at each decoder and the kernel's own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Pure L2-L4 packet decoder for NFLOG payloads. No rsyslog types.
  *
  * The decoder fills a plain struct. It keeps "truncated" (we ran out of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Field emission: values come from the record, names and types from the
  * field table. The emission order is the table's order, which is ulogd2's. */
 #include "nflog-fields.h"

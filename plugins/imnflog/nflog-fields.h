@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Structured fields of an NFLOG record, named by the field table
  * (nflog-fields.def) in one of two schemas. */
 #ifndef NFLOG_FIELDS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* NFULNL_MSG_PACKET parsing (include/uapi/linux/netfilter/nfnetlink_log.h,
  * net/netfilter/nfnetlink_log.c __build_packet_message). */
 #include "nflog-msg.h"

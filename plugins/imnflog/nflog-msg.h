@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Parse one NFULNL_MSG_PACKET netlink message into plain metadata.
  * Attributes are validated before use (libmnl style); a malformed attribute
  * is skipped and counted, never fatal. */

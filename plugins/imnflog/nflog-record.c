@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "nflog-record.h"
 
 static void names(struct nflog_record *r, struct ifcache *ic)

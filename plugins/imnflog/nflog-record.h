@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One logged packet: netlink metadata, decoded headers, resolved names. */
 #ifndef NFLOG_RECORD_H
 #define NFLOG_RECORD_H

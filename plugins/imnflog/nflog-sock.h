@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* An NFLOG group socket (nfnetlink_log config protocol,
  * include/uapi/linux/netfilter/nfnetlink_log.h), with libmnl. */
 #ifndef NFLOG_SOCK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The line the kernel LOG target prints for a packet, rebuilt from a decoded
  * NFLOG record. Format and order follow net/netfilter/nf_log_syslog.c
  * (Linux 6.18): nf_log_dump_packet_common, dump_mac_header,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Kernel LOG target text for an NFLOG record (net/netfilter/nf_log_syslog.c). */
 #ifndef NFLOG_TEXT_H
 #define NFLOG_TEXT_H

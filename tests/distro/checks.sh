@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The checks of one release's root, sourced by t_distro.sh.
 
 # The package in a clean root of its release, installed as README says

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Compare one conntrack JSON line (ECS) with an expected object, exactly.
 
 The volatile parts are checked, then removed: @timestamp, event.start and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The package on Debian 12 (bookworm) and Debian 13 (trixie), each built
 # against its own rsyslog: one built on this machine, the other in a root
 # of the other release; each installed with apt into a clean minbase root

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What every fuzz target asserts of its output: a text line holds no line
  * break and no unprintable byte and is valid UTF-8; a JSON document is
  * valid UTF-8 and parses. A violation aborts, which libFuzzer reports

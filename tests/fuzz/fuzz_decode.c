@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Raw packet bytes -> decoder -> kernel LOG text (all flag sets) and both
  * JSON schemas. The first four bytes choose the logging family, the skb
  * protocol and the link type, so every family and link type is reached:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A whole ctnetlink datagram, as imnfct reads it (events and dump
  * replies) -> message walk -> attribute parsing -> the conntrack -E line,
  * both JSON schemas (with and without a start time from the flow table)

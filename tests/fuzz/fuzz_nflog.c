@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A whole netlink datagram, as imnflog reads it -> message walk ->
  * NFULNL_MSG_PACKET parsing -> decoder -> text and both JSON schemas. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* seeds DIR REGRESS: write the fuzzers' seed corpus into DIR/decode,
  * DIR/nflog and DIR/nfct, built as the unit tests build packets and
  * messages: one file per family, link type, protocol and attribute the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Helpers for the tests of contrib/, sourced after lib.sh: the shipped files
 # are copied as a user would install them, with only their placeholders
 # filled and their paths and namespaces pointed at the test's own.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The Elasticsearch 8 side of the contract, on the wire: an HTTPS server on
 127.0.0.1 that records what omelasticsearch and contrib/elasticsearch/setup
 send and checks it against the rules of Elasticsearch 8 and the shipped

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Compare one JSON line with an expected object, exactly.
 
 Timestamps are the one volatile part: they must be well-formed, agree with

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared harness for integration tests: real rsyslogd, real kernel netfilter,
 # real traffic in network namespaces this test creates and removes.
 # Each check prints "ok - name" or "not ok - name"; scripts/check counts them.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The layout of contrib/ as a user meets it, checked with rsyslogd -N1:
 # - contrib/rsyslog.d/ is safe to copy as a whole: every snippet passes
 #   alone (with its module file) and all together;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Every drop is counted: a flood into a tiny socket buffer overruns it; the
 # kernel's sequence numbers then count exactly the packets lost
 # (seq.gaps = sent - received); ENOBUFS shows in overruns, the datagrams the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Bad input: config errors seen by rsyslogd -N1, a group already bound by
 # ulogd, no CAP_NET_ADMIN, a missing namespace, truncated and malformed
 # packets. Each gives a clear error, nothing crashes, drops are counted.

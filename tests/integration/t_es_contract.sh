@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Contract test of the Elasticsearch 8 pipeline (Elasticsearch is not in
 # Debian and cannot be installed here): contrib/elasticsearch/setup and
 # contrib/examples/30-elasticsearch.conf, with the one conntrack input of

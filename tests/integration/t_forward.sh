@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The plain-TCP forwarding example (contrib/examples/41-tcp-forward.conf)
 # against a second rsyslogd as the central collector: RFC 5424 over TCP,
 # the fields parsed back into $! with mmjsonparse on the collector.

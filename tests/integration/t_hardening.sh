@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Hostile and unusual input on the real kernel: forged netlink datagrams
 # sent by a process to our sockets (rsyslogd once died of one), control
 # characters in a prefix, snaplen 64 of a long UDP datagram, an ICMP error

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # contrib/rsyslog.d/90-impstats.conf (its interval made 1 s): counters of
 # the inputs of 10-imnflog-json.conf and 50-imnfct.conf as JSON lines, and
 # a loss line for each input that received forged datagrams

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # IPv4 TCP SYN with options, UDP, ICMP echo and port unreachable, crafted
 # with scapy so every header field is known: full field set in both schemas
 # and the exact kernel LOG line.

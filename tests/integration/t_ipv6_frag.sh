@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # IPv6 TCP SYN with options and ICMPv6 echo; an IPv4 UDP datagram in three
 # fragments, logged at prerouting (no conntrack in the namespace, and
 # local delivery reassembles only after that hook): L4 fields only from the

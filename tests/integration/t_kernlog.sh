@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The kernel LOG line files: contrib/rsyslog.d/20-imnflog-kernlog.conf
 # (RFC 3339 timestamp) and its variant contrib/examples/
 # 20-imnflog-kernlog-rfc3164.conf (traditional timestamp, TCP options),

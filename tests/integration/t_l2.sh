@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Layer 2: ARP and an 802.1Q-tagged frame through a bridge, logged by a
 # bridge-family rule; ARP logged by an arp-family rule; IPv4 logged by a
 # netdev-family ingress rule.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Shutdown and memory: the input thread ends cooperatively on SIGTERM
 # (not cancelled), and a valgrind run of rsyslogd shows no leak and no
 # invalid access from our code while packets flow.

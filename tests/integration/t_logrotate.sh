@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # contrib/logrotate.d/rsyslog-netfilter rotates, three times, the files of
 # contrib/rsyslog.d/10-imnflog-json.conf and 20-imnflog-kernlog.conf while
 # 20,000 packets are logged to both: no line is lost or doubled. The

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # A prefix with quotes and spaces, uid/gid of a local socket on the output
 # hook, a packet mark; two groups routed to two rulesets with verdict labels.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # msg.format="json" puts the fields' JSON document in msg, byte for byte
 # what $!all-json-plain renders of the tree; fields="off" leaves the tree
 # out, a list of names keeps just those (a filter on them works); Community

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # attach_conntrack: a router masquerades a client; the packet logged after
 # NAT (postrouting, after srcnat) carries its conntrack state, id, status
 # and the translated source.

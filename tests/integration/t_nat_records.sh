@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # NAT accountability end to end: eight inside hosts (one namespace) behind
 # a masquerading router (a second, with ten outside ports and 1 s conntrack
 # timeouts, so ports are reused by other hosts within seconds) towards

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # nat-who's decisions on a crafted record stream, each case with the exact
 # answer and exit status: found, none, unknown in a gap, concurrent remotes
 # told apart by --remote, a port handed over within a second or at one ms,

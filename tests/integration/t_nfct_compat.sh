@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # schema="ulogd" against ulogd2's NFCT input (hash off, NEW and DESTROY,
 # stack NFCT,IP2STR,JSON) on the same conntrack events: same keys, order
 # and values, except the departures in doc/ulogd-compat.md.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # dump="on": flows alive before rsyslogd starts are reported at start (as
 # UPDATE, the state of an existing connection), with their kernel start
 # times and the line `conntrack -L` prints, and their DESTROY later carries

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # imnfct bad input and kernel traps: config errors seen by -N1, missing
 # privileges, the nf_conntrack_events=2 / acct / timestamp warnings, an
 # overrun counted, reported and followed by a resync, and reliable mode.

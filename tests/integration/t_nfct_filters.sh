@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Every filter and the event selection, on one set of flows: protocols,
 # IPv4-only network lists and mark in the kernel (BPF); family, zone,
 # NAT-only and lists with IPv6 prefixes in the module, counted as filtered.

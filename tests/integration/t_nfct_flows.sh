@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # imnfct on real conntrack: UDP, ICMP and TCP flows (handshake, data, close)
 # in a namespace: exact tuples and counters in both schemas, durations, and
 # msg compared with `conntrack -E -o extended,id` running side by side.

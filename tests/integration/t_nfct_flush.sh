@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Flushing 250,000 tracked flows at once (conntrack -F), with default
 # settings and nf_conntrack_events, _acct and _timestamp on, yields 250,000
 # DESTROY messages and loses none.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # imnfct shutdown and memory: cooperative end of the input thread on
 # SIGTERM, and a valgrind run with no leak and no memory error.
 . "$(dirname "$0")/lib.sh"

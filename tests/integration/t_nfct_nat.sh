@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # NAT tracing with three namespaces (client, router, server): a masquerade
 # SNAT and a DNAT port-forward, asserting original, reply and translated
 # fields in both schemas.

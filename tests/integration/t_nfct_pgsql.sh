@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The PostgreSQL pipeline as a user installs it: a cluster made by Debian's
 # pg_createcluster with its stock pg_hba.conf, contrib/sql/setup-pgsql, and
 # rsyslogd with contrib/rsyslog.d/50-imnfct.conf (the one conntrack input)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # One group flooded past what the input can take (four log statements per
 # packet, a sender that does not pace) for up to 30 s; a second group gets 300
 # packets during the flood. All 300 are logged while the flood lasts, the

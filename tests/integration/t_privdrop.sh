@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Sockets open before rsyslog drops privileges: with privdrop to "nobody"
 # packets still arrive. Interface names follow a rename between packets, and
 # the message time is the packet's kernel timestamp, with microseconds.

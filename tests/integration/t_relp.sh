@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Central forwarding as shipped: contrib/examples/40-relp-forward.conf on the
 # sender, contrib/examples/relp-collector.conf on a second rsyslogd as the
 # collector, RELP over TLS with certificates made here. 100,000 packets,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # schema="ulogd" against the real thing: ulogd2 (stack NFLOG,BASE,IFINDEX,
 # IP2STR,HWHDR,JSON) and imnflog log the same packets from two log
 # statements of one rule. Keys, key order and values must match, except

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The migration templates against the real ulogd2 (Debian 12's 2.0.8) on the
 # same packets and events: contrib/examples/ulogd2-logemu.conf against the
 # stack NFLOG,BASE,IFINDEX,IP2STR,PRINTPKT,LOGEMU (two log statements of one

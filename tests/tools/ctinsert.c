@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ctinsert N: create N UDP conntrack entries 10.99.x.y:sport -> 10.98.0.1:53
  * through ctnetlink, in batches, for the flush tests and bench/nfct.
  * ctinsert N RATE: churn instead: create entry i and delete entry i-64, at

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Traffic for the NAT accountability tests, with logs of what happened.
 
 natflows.py serve LOG ADDRESS PROTO:PORT...

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* nlsend PID PROTOCOL HEX: send one netlink datagram (hex) from a process of
  * our own, as a forger would, to every netlink socket of PROTOCOL (12
  * netfilter, 0 route) that process PID holds in the current network

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Builders of conntrack attributes (CTA_*) for the unit tests. */
 #ifndef CT_BUILD_H
 #define CT_BUILD_H

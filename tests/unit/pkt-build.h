@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Builders of packets and NFLOG netlink messages for the unit tests and
  * the fuzzers' seed corpus. */
 #ifndef PKT_BUILD_H

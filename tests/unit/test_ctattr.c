@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Conntrack attribute parsing (CTA_*) on crafted attribute streams, the
  * shared ground of NFLOG's attached conntrack and ctnetlink events. */
 #include <arpa/inet.h>

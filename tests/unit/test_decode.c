@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Decoder tests on crafted packets, including truncated and hostile ones.
  * Built with ASan and UBSan: an out-of-bounds read fails the run. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* doc/fields.md and doc/fields-nfct.md are generated from the field
  * tables: this test renders them and fails when a committed file differs.
  * "--write" regenerates them. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The load-time guard's pure part: finding the release in an rsyslogd
  * image (here: crafted buffers, and this program's own image, which holds a
  * banner as rsyslogd's does) and the error it gives. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The interface-name cache on real rtnetlink, in a network namespace of
  * its own: replies left over by an earlier query cut short must not put
  * later queries out of step, and a gone interface is asked for at most

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* NAT records (nfct-nat.c) of crafted conntrack events: SNAT, DNAT, both,
  * IPv6, ICMP, dump entries, markers, and what is not a mapping. */
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* imnfct pure parts on crafted ctnetlink events: parsing, both schemas,
  * the flow table and network matching. */
 #include <arpa/inet.h>

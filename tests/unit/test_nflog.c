@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* NFLOG message parsing, kernel LOG text and both field schemas, on crafted
  * netlink messages, including malformed attributes. */
 #include <arpa/inet.h>

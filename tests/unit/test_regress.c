@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Regression tests for what review and fuzzing found in the decoder, the
  * NFLOG and ctnetlink parsers and the formatters. Each case failed before
  * its fix; the hex datagrams are the fuzzers' reproducers, also kept in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Minimal test helpers: each check prints "ok - name" or "not ok - name"
  * (TAP style) so scripts/check can count them. */
 #ifndef UNIT_H
