@@ -126,6 +126,10 @@ FILES=$W/bad.log
 ask "a malformed record: the time it may cover is not 'nobody'" 3 "ambiguous - 10.0.1.4:5004" 198.51.100.2:62004 "$(iso "$(u 305000)")"
 ask "a malformed record: the records after it still count" 0 "found 10.0.1.5:5005 -" 198.51.100.2:62005 "$(iso "$(u 405000)")" --remote 203.0.113.9:53
 
+{ sed -n 1,9p "$W/day2.log"; echo "K $(u 350000) $(u 350000) a record type of a later version"; sed -n '10,$p' "$W/day2.log"; } > "$W/later.log"
+FILES=$W/later.log
+ask "a record type of a later version is not damage" 0 "found 10.0.1.4:5004 -" 198.51.100.2:62004 "$(iso "$(u 305000)")"
+
 # a file list that misses a day: that day is unknown
 sed -n 1,2p "$W/nat.log" > "$W/dayA.log"
 echo "C $(t 1000) $(t 3000) udp s 10.0.2.1:1 198.51.100.3:63000 203.0.113.9:53 31" >> "$W/dayA.log"
