@@ -6,6 +6,7 @@
 #ifndef IM_GLUE_H
 #define IM_GLUE_H
 
+#include <stdarg.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
@@ -167,6 +168,40 @@ static inline uint64_t im_submit(multi_submit_t *ms)
 	ms_waited =
 		((int64_t)(b.tv_sec - a.tv_sec) * 1000000000 + (b.tv_nsec - a.tv_nsec)) / 1000000;
 	return ms_waited >= 10 ? (uint64_t)ms_waited : 0;
+}
+
+static inline int64_t im_mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* How long rsyslogd waits for an input thread to return once it asks it to
+ * stop (inputs.timeout.shutdown, default 1000 ms), before it cancels the
+ * thread (threads.c: thrdTerminateNonCancel). It asks in turn, after
+ * setting the termination flag, so a thread that sees the flag has at
+ * least this long. */
+static inline int im_stop_timeout_ms(void)
+{
+	return runConf->globals.inputTimeoutShutdown;
+}
+
+/* A warning while rsyslogd stops its inputs. LogMsg would only print it to
+ * stderr then (rsyslogd.c: rsyslogd_submitErrMsg); an internal message
+ * queued now is still written, after the inputs end (processImInternal),
+ * as immark and imklog submit theirs. */
+static inline void im_stop_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline void im_stop_warning(const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	logmsgInternal(NO_ERRCODE, LOG_SYSLOG | LOG_WARNING, (const uchar *)text, 0);
 }
 
 #endif

@@ -38,6 +38,7 @@
 #include "msg.h"
 #include "prop.h"
 #include "ratelimit.h"
+#include "rsconf.h"
 #include "ruleset.h"
 #include "statsobj.h"
 #include "unicode-helper.h"
@@ -105,6 +106,7 @@ struct instanceConf_s {
 	STATSCOUNTER_DEF(ctrNlErrors, mutCtrNlErrors)
 	STATSCOUNTER_DEF(ctrForeign, mutCtrForeign)
 	STATSCOUNTER_DEF(ctrBlockedMs, mutCtrBlockedMs)
+	bool emptied; /* at a stop: the socket read to its end */
 	struct nl_rx_drops drops;	       /* of the group socket */
 	uint64_t foreign_seen, truncated_seen; /* what the counters hold already */
 	uint32_t drops_seen;		       /* the socket's sk_drops, counted so far */
@@ -469,6 +471,7 @@ static rsRetVal setup_stats(instanceConf_t *inst)
 	CHKiRet(im_add_counter(inst->stats, "netlink.foreign", &inst->ctrForeign));
 	STATSCOUNTER_INIT(inst->ctrBlockedMs, inst->mutCtrBlockedMs);
 	CHKiRet(im_add_counter(inst->stats, "submit.blocked.ms", &inst->ctrBlockedMs));
+
 	CHKiRet(statsobj.ConstructFinalize(inst->stats));
 finalize_it:
 	RETiRet;
@@ -639,15 +642,17 @@ static void count_drops(instanceConf_t *inst)
 	inst->truncated_seen = truncated;
 }
 
-/* Read what the socket holds, DRAIN_MAX datagrams at most: a burst that
- * is left waits for the next round, after every other socket had its turn. */
-static void drain(instanceConf_t *inst)
+/* Read what the socket holds, max datagrams at most (DRAIN_MAX a round): a
+ * burst that is left waits for the next round, after every other socket
+ * had its turn. True when the socket was read to its end. */
+static bool drain(instanceConf_t *inst, int max)
 {
 	int fd = nflog_sock_fd(&inst->sock);
 	struct datagram d = {inst, {0, 0}};
+	bool emptied = false;
 	ssize_t n;
 
-	for (int i = 0; i < DRAIN_MAX; i++) {
+	for (int i = 0; i < max; i++) {
 		n = nl_recv(fd, readbuf, READ_BUF_SIZE, MSG_DONTWAIT, &inst->drops);
 		if (n < 0) {
 			if (errno == ENOBUFS) {
@@ -655,6 +660,7 @@ static void drain(instanceConf_t *inst)
 				STATSCOUNTER_INC(inst->ctrOverruns, inst->mutCtrOverruns);
 				continue;
 			}
+			emptied = errno == EAGAIN;
 			if (errno != EAGAIN && errno != EINTR) {
 				STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
 			}
@@ -666,6 +672,80 @@ static void drain(instanceConf_t *inst)
 		}
 	}
 	submit(inst);
+	return emptied;
+}
+
+/* ---- stop: what the kernel holds is logged, or counted as lost ---- */
+
+static void count_packet(const struct nlmsghdr *nlh, void *data)
+{
+	if (nlh->nlmsg_type != NLMSG_ERROR && nlh->nlmsg_type != NLMSG_DONE &&
+	    nlh->nlmsg_type != NLMSG_NOOP)
+		++*(uint64_t *)data;
+}
+
+/* The packets left in the socket, read and counted but not decoded, until
+ * it is empty (true) or the deadline passes (false). */
+static bool count_rest(instanceConf_t *inst, int64_t deadline, uint64_t *left)
+{
+	int fd = nflog_sock_fd(&inst->sock);
+	ssize_t n;
+
+	while (im_mono_ms() < deadline) {
+		n = nl_recv(fd, readbuf, READ_BUF_SIZE, MSG_DONTWAIT, &inst->drops);
+		if (n >= 0) {
+			nl_datagram_walk(readbuf, (size_t)n, count_packet, left);
+		} else if (errno == ENOBUFS) {
+			STATSCOUNTER_INC(inst->ctrOverruns, inst->mutCtrOverruns);
+		} else if (errno != EINTR) {
+			return errno == EAGAIN;
+		}
+	}
+	return false;
+}
+
+/* Each group is unbound, so that the kernel sends the batch it holds and
+ * queues no more (nflog_sock_unbind). Then the sockets are read in rounds
+ * and their packets logged, for 4/5 of rsyslogd's input shutdown timeout;
+ * what is left is read and counted as lost, in one message per group,
+ * until 19/20 of it (impstats, stopped first, reports nothing after that). A submit that blocks on a full queue takes from that
+ * time (doc/imnflog.md, "Stopping"). */
+static void stop_groups(void)
+{
+	int timeout = im_stop_timeout_ms();
+	int64_t start = im_mono_ms();
+	bool pending = true;
+	instanceConf_t *inst;
+
+	for (inst = runModConf->root; inst; inst = inst->next) {
+		inst->emptied = !inst->active;
+		if (inst->active && nflog_sock_unbind(&inst->sock, (uint16_t)inst->group) < 0)
+			im_stop_warning("imnflog: group %d: cannot unbind at the stop (%s); "
+					"reading what its socket holds",
+					inst->group, strerror(errno));
+	}
+	while (pending && im_mono_ms() < start + timeout * 4 / 5) {
+		pending = false;
+		for (inst = runModConf->root; inst; inst = inst->next)
+			if (!inst->emptied && !(inst->emptied = drain(inst, 1)))
+				pending = true;
+	}
+	for (inst = runModConf->root; inst; inst = inst->next) {
+		uint64_t left = 0;
+		bool all;
+
+		if (inst->emptied)
+			continue;
+		all = count_rest(inst, start + timeout * 19 / 20, &left);
+		im_stop_warning("imnflog: group %d: %s%llu packets were still unread at the stop "
+				"when %d ms of inputs.timeout.shutdown (%d ms) had passed: they are "
+				"lost; a longer inputs.timeout.shutdown gives the stop more time",
+				inst->group, all ? "" : "at least ", (unsigned long long)left,
+				timeout * 4 / 5, timeout);
+	}
+	for (inst = runModConf->root; inst; inst = inst->next)
+		if (inst->active)
+			count_drops(inst);
 }
 
 static int build_pollset(struct pollfd *pfd, instanceConf_t **owner, int max)
@@ -698,10 +778,11 @@ BEGINrunInput
 				ifcache_process(&owner[i]->ifc);
 		for (int i = 0; i < n; i += 2) {
 			if (pfd[i].revents)
-				drain(owner[i]);
+				drain(owner[i], DRAIN_MAX);
 			count_drops(owner[i]);
 		}
 	}
+	stop_groups();
 ENDrunInput
 
 BEGINwillRun

@@ -161,6 +161,19 @@ int nflog_sock_open(struct nflog_sock *s, const struct nflog_cfg *cfg, char *err
 	return 0;
 }
 
+int nflog_sock_unbind(struct nflog_sock *s, uint16_t group)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nfulnl_msg_config_cmd c = {.command = NFULNL_CFG_CMD_UNBIND};
+
+	memset(buf, 0, sizeof(buf)); /* attribute padding goes on the wire */
+	nlh = put_cfg_header(buf, s, group, AF_UNSPEC);
+	nlh->nlmsg_flags = NLM_F_REQUEST; /* no ACK: nothing but packets to read after it */
+	mnl_attr_put(nlh, NFULA_CFG_CMD, sizeof(c), &c);
+	return mnl_socket_sendto(s->nl, nlh, nlh->nlmsg_len) < 0 ? -errno : 0;
+}
+
 void nflog_sock_close(struct nflog_sock *s)
 {
 	if (s->nl != NULL)

@@ -31,6 +31,12 @@ struct nflog_sock {
 /* Opens, binds the group and applies the configuration in the current
  * network namespace. Returns 0 or -1 with a message naming the cause. */
 int nflog_sock_open(struct nflog_sock *s, const struct nflog_cfg *cfg, char *err, size_t errlen);
+/* Unbinds the group without waiting for an answer. The kernel handles the
+ * request before sendto returns: it destroys the group's instance, which
+ * first sends the batch it holds into the socket (nfnetlink_log.c:
+ * instance_destroy -> __nfulnl_flush), so what the socket holds then is
+ * all there is to read. Returns 0 or -errno. */
+int nflog_sock_unbind(struct nflog_sock *s, uint16_t group);
 void nflog_sock_close(struct nflog_sock *s);
 int nflog_sock_fd(const struct nflog_sock *s);
 
