@@ -188,6 +188,19 @@ static inline int im_stop_timeout_ms(void)
 	return runConf->globals.inputTimeoutShutdown;
 }
 
+/* A stop's two deadlines, from now: until the first (3/4 of the timeout)
+ * the sockets are read and their contents logged, until the second (9/10)
+ * what is left is read and counted only, far faster; the last tenth is
+ * the margin before rsyslogd cancels the thread, for a loaded machine's
+ * scheduling. */
+static inline void im_stop_deadlines(int timeout, int64_t *log_until, int64_t *count_until)
+{
+	int64_t now = im_mono_ms();
+
+	*log_until = now + timeout * 3 / 4;
+	*count_until = now + timeout * 9 / 10;
+}
+
 /* A warning while rsyslogd stops its inputs. LogMsg would only print it to
  * stderr then (rsyslogd.c: rsyslogd_submitErrMsg); an internal message
  * queued now is still written, after the inputs end (processImInternal),

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#define _GNU_SOURCE /* recvmmsg */
 #include "nlmsg.h"
 
 #include <errno.h>
@@ -33,6 +34,42 @@ ssize_t nl_recv(int fd, void *buf, size_t size, int flags, struct nl_rx_drops *d
 		}
 		return n;
 	}
+}
+
+int nl_recv_heads(int fd, uint16_t *types, int max, struct nl_rx_drops *drops)
+{
+	struct nlmsghdr heads[NL_HEADS_MAX];
+	struct sockaddr_nl from[NL_HEADS_MAX];
+	struct iovec iov[NL_HEADS_MAX];
+	struct mmsghdr msgs[NL_HEADS_MAX];
+	int n, kept = 0;
+
+	if (max > NL_HEADS_MAX)
+		max = NL_HEADS_MAX;
+	memset(msgs, 0, sizeof(msgs));
+	for (int i = 0; i < max; i++) {
+		iov[i] = (struct iovec){&heads[i], sizeof(heads[i])};
+		msgs[i].msg_hdr = (struct msghdr){.msg_name = &from[i],
+						  .msg_namelen = sizeof(from[i]),
+						  .msg_iov = &iov[i],
+						  .msg_iovlen = 1};
+	}
+	n = recvmmsg(fd, msgs, (unsigned)max, MSG_DONTWAIT, NULL);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		const struct msghdr *m = &msgs[i].msg_hdr;
+
+		if (m->msg_namelen != sizeof(from[i]) || from[i].nl_family != AF_NETLINK ||
+		    from[i].nl_pid != 0) {
+			drops->foreign++;
+			continue;
+		}
+		if (msgs[i].msg_len < sizeof(heads[i]))
+			continue; /* too short to be a message */
+		types[kept++] = heads[i].nlmsg_type;
+	}
+	return kept;
 }
 
 bool nl_datagram_walk(const void *buf, size_t len, nl_msg_cb cb, void *data)

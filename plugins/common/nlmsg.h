@@ -25,6 +25,15 @@ struct nl_rx_drops {
  * in drops. Returns like recv(). */
 ssize_t nl_recv(int fd, void *buf, size_t size, int flags, struct nl_rx_drops *drops);
 
+/* Up to max (at most NL_HEADS_MAX) datagrams at once, without waiting, of
+ * which only the first message's header is read (the rest is discarded:
+ * for counting what a socket holds, fast, as a stop does): each kernel
+ * datagram's first message type into types. Returns how many, or -1 with
+ * errno (EAGAIN: the socket is empty). Foreign datagrams are counted in
+ * drops and skipped. */
+#define NL_HEADS_MAX 256
+int nl_recv_heads(int fd, uint16_t *types, int max, struct nl_rx_drops *drops);
+
 typedef void (*nl_msg_cb)(const struct nlmsghdr *nlh, void *data);
 
 /* Calls cb for each whole message of a datagram. A message is whole when

@@ -27,6 +27,7 @@
 
 #include <json.h>
 #include <libmnl/libmnl.h>
+#include <linux/netfilter/nfnetlink.h>
 
 #include "datetime.h"
 #include "dirty.h"
@@ -37,6 +38,7 @@
 #include "parserif.h"
 #include "prop.h"
 #include "ratelimit.h"
+#include "rsconf.h"
 #include "ruleset.h"
 #include "statsobj.h"
 #include "unicode-helper.h"
@@ -103,6 +105,7 @@ struct instanceConf_s {
 	struct nfct_filter_cfg filter;
 	size_t table_size;
 	struct nat_stream nat;
+	bool emptied; /* at a stop: the socket read to its end */
 	/* runtime */
 	bool active;
 	struct nfct_sock sock;
@@ -981,19 +984,23 @@ static void dump_step(instanceConf_t *inst)
 	}
 }
 
-static void drain(instanceConf_t *inst)
+/* Read up to DRAIN_MAX datagrams, none after the deadline (0: none); true
+ * when the socket was read to its end. */
+static bool drain(instanceConf_t *inst, int64_t deadline)
 {
 	int fd = nfct_sock_fd(&inst->sock);
 	struct datagram d = {inst, {0, 0}};
+	bool emptied = false;
 	ssize_t n;
 
-	for (int i = 0; i < DRAIN_MAX; i++) {
+	for (int i = 0; i < DRAIN_MAX && (deadline == 0 || im_mono_ms() < deadline); i++) {
 		n = nl_recv(fd, readbuf, READ_BUF_SIZE, MSG_DONTWAIT, &inst->sock.drops);
 		if (n < 0) {
 			if (errno == ENOBUFS) {
 				overrun(inst);
 				continue;
 			}
+			emptied = errno == EAGAIN;
 			if (errno != EAGAIN && errno != EINTR) {
 				STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
 			}
@@ -1005,6 +1012,7 @@ static void drain(instanceConf_t *inst)
 		}
 	}
 	submit(inst);
+	return emptied;
 }
 
 /* What the kernel (events that did not fit the socket buffer: one event
@@ -1033,6 +1041,89 @@ static void count_drops(instanceConf_t *inst)
 	}
 	inst->foreign_seen = foreign;
 	inst->truncated_seen = truncated;
+}
+
+/* ---- stop: the events the kernel queued are logged, or counted as lost ---- */
+
+/* The events left in the socket, one a datagram, counted from their
+ * headers only, until it is empty (true) or the deadline passes (false). */
+static bool count_rest(instanceConf_t *inst, int64_t deadline, uint64_t *left)
+{
+	int fd = nfct_sock_fd(&inst->sock);
+	uint16_t types[NL_HEADS_MAX];
+	int n;
+
+	while (im_mono_ms() < deadline) {
+		n = nl_recv_heads(fd, types, NL_HEADS_MAX, &inst->sock.drops);
+		for (int i = 0; i < n; i++)
+			if ((types[i] >> 8) == NFNL_SUBSYS_CTNETLINK)
+				++*left;
+		if (n < 0 && errno == ENOBUFS) {
+			overrun(inst);
+		} else if (n < 0 && errno != EINTR) {
+			return errno == EAGAIN;
+		}
+	}
+	return false;
+}
+
+/* What an input could not read in time: one warning, and in the NAT
+ * stream a gap from the last look at the socket to the unsubscription. */
+static void stop_lost(instanceConf_t *inst, uint64_t left, bool all, int timeout, int64_t stopped)
+{
+	char text[48];
+
+	im_stop_warning("imnfct: %s%llu conntrack events were still unread at the stop when %d ms "
+			"of inputs.timeout.shutdown (%d ms) had passed: they are lost; a longer "
+			"inputs.timeout.shutdown gives the stop more time",
+			all ? "" : "at least ", (unsigned long long)left, timeout * 3 / 4, timeout);
+	if (inst->nat.ruleset == NULL)
+		return;
+	nat_drops(inst, 0);
+	snprintf(text, sizeof(text), "lost=%s%llu stop", all ? "" : ">", (unsigned long long)left);
+	nat_marker_submit(inst, NAT_REC_GAP, inst->nat.checked_ms, stopped, text);
+	STATSCOUNTER_INC(inst->ctrNatGaps, inst->mutCtrNatGaps);
+}
+
+/* As imnflog's stop_groups: each input leaves the event groups, so the
+ * kernel queues no more; the sockets are read in rounds, the deadline looked
+ * at before each event, and the events logged for 3/4 of rsyslogd's input shutdown timeout; what is left
+ * is counted until 9/10 of it. Then each NAT stream ends (E). */
+static void stop_inputs(void)
+{
+	int timeout = im_stop_timeout_ms();
+	int64_t log_until, count_until, stopped = now_ms();
+	bool pending = true;
+	instanceConf_t *inst;
+
+	for (inst = runModConf->root; inst; inst = inst->next) {
+		inst->emptied = !inst->active;
+		if (inst->active && nfct_sock_unsubscribe(&inst->sock) < 0)
+			im_stop_warning("imnfct: cannot leave the conntrack event groups at the "
+					"stop (%s); reading what the socket holds",
+					strerror(errno));
+	}
+	im_stop_deadlines(timeout, &log_until, &count_until);
+	while (pending && im_mono_ms() < log_until) {
+		pending = false;
+		for (inst = runModConf->root; inst; inst = inst->next)
+			if (!inst->emptied && !(inst->emptied = drain(inst, log_until)))
+				pending = true;
+	}
+	for (inst = runModConf->root; inst; inst = inst->next) {
+		uint64_t left = 0;
+		bool all;
+
+		if (!inst->active)
+			continue;
+		if (!inst->emptied) {
+			all = count_rest(inst, count_until, &left);
+			stop_lost(inst, left, all, timeout, stopped);
+		}
+		count_drops(inst);
+		nat_end(inst);
+		submit(inst);
+	}
 }
 
 /* The event socket of every input, and the socket of each dump under way. */
@@ -1082,7 +1173,7 @@ BEGINrunInput
 				if (is_dump[i])
 					dump_step(owner[i]);
 				else
-					drain(owner[i]);
+					drain(owner[i], 0);
 			}
 		}
 		/* every input, every round: a gap's time span is as narrow as
@@ -1094,12 +1185,7 @@ BEGINrunInput
 			}
 		}
 	}
-	for (instanceConf_t *inst = runModConf->root; inst; inst = inst->next) {
-		if (inst->active) {
-			nat_end(inst);
-			submit(inst);
-		}
-	}
+	stop_inputs();
 ENDrunInput
 
 BEGINwillRun

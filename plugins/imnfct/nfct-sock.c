@@ -148,6 +148,17 @@ int nfct_sock_open(struct nfct_sock *s, const struct nfct_sock_cfg *cfg, char *e
 	return 0;
 }
 
+int nfct_sock_unsubscribe(struct nfct_sock *s)
+{
+	int ret = 0;
+
+	for (int group = 1; group <= 3; group++)
+		if (setsockopt(mnl_socket_get_fd(s->nl), SOL_NETLINK, NETLINK_DROP_MEMBERSHIP,
+			       &group, sizeof(group)) < 0)
+			ret = -errno;
+	return ret;
+}
+
 void nfct_sock_close(struct nfct_sock *s)
 {
 	if (s->nl)

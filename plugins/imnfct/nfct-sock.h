@@ -46,6 +46,10 @@ struct nfct_sock {
 };
 
 int nfct_sock_open(struct nfct_sock *s, const struct nfct_sock_cfg *cfg, char *err, size_t errlen);
+/* Leaves the event groups (NFNLGRP_CONNTRACK_NEW, _UPDATE, _DESTROY): from
+ * now on the kernel queues no event for this socket; what it queued stays
+ * to be read. Returns 0 or -errno. */
+int nfct_sock_unsubscribe(struct nfct_sock *s);
 void nfct_sock_close(struct nfct_sock *s);
 int nfct_sock_fd(const struct nfct_sock *s);
 /* Double the receive buffer up to max; returns the new effective size. */

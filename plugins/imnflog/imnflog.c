@@ -642,17 +642,18 @@ static void count_drops(instanceConf_t *inst)
 	inst->truncated_seen = truncated;
 }
 
-/* Read what the socket holds, max datagrams at most (DRAIN_MAX a round): a
- * burst that is left waits for the next round, after every other socket
- * had its turn. True when the socket was read to its end. */
-static bool drain(instanceConf_t *inst, int max)
+/* Read what the socket holds, DRAIN_MAX datagrams at most, and none after
+ * the deadline (0: none): a burst that is left waits for the next round,
+ * after every other socket had its turn. True when the socket was read to
+ * its end. */
+static bool drain(instanceConf_t *inst, int64_t deadline)
 {
 	int fd = nflog_sock_fd(&inst->sock);
 	struct datagram d = {inst, {0, 0}};
 	bool emptied = false;
 	ssize_t n;
 
-	for (int i = 0; i < max; i++) {
+	for (int i = 0; i < DRAIN_MAX && (deadline == 0 || im_mono_ms() < deadline); i++) {
 		n = nl_recv(fd, readbuf, READ_BUF_SIZE, MSG_DONTWAIT, &inst->drops);
 		if (n < 0) {
 			if (errno == ENOBUFS) {
@@ -706,14 +707,14 @@ static bool count_rest(instanceConf_t *inst, int64_t deadline, uint64_t *left)
 
 /* Each group is unbound, so that the kernel sends the batch it holds and
  * queues no more (nflog_sock_unbind). Then the sockets are read in rounds
- * and their packets logged, for 4/5 of rsyslogd's input shutdown timeout;
+ * and their packets logged, for 3/4 of rsyslogd's input shutdown timeout;
  * what is left is read and counted as lost, in one message per group,
- * until 19/20 of it (impstats, stopped first, reports nothing after that). A submit that blocks on a full queue takes from that
+ * until 9/10 of it (impstats, stopped first, reports nothing after that). A submit that blocks on a full queue takes from that
  * time (doc/imnflog.md, "Stopping"). */
 static void stop_groups(void)
 {
 	int timeout = im_stop_timeout_ms();
-	int64_t start = im_mono_ms();
+	int64_t log_until, count_until;
 	bool pending = true;
 	instanceConf_t *inst;
 
@@ -724,10 +725,11 @@ static void stop_groups(void)
 					"reading what its socket holds",
 					inst->group, strerror(errno));
 	}
-	while (pending && im_mono_ms() < start + timeout * 4 / 5) {
+	im_stop_deadlines(timeout, &log_until, &count_until);
+	while (pending && im_mono_ms() < log_until) {
 		pending = false;
 		for (inst = runModConf->root; inst; inst = inst->next)
-			if (!inst->emptied && !(inst->emptied = drain(inst, 1)))
+			if (!inst->emptied && !(inst->emptied = drain(inst, log_until)))
 				pending = true;
 	}
 	for (inst = runModConf->root; inst; inst = inst->next) {
@@ -736,12 +738,12 @@ static void stop_groups(void)
 
 		if (inst->emptied)
 			continue;
-		all = count_rest(inst, start + timeout * 19 / 20, &left);
+		all = count_rest(inst, count_until, &left);
 		im_stop_warning("imnflog: group %d: %s%llu packets were still unread at the stop "
 				"when %d ms of inputs.timeout.shutdown (%d ms) had passed: they are "
 				"lost; a longer inputs.timeout.shutdown gives the stop more time",
 				inst->group, all ? "" : "at least ", (unsigned long long)left,
-				timeout * 4 / 5, timeout);
+				timeout * 3 / 4, timeout);
 	}
 	for (inst = runModConf->root; inst; inst = inst->next)
 		if (inst->active)
@@ -778,7 +780,7 @@ BEGINrunInput
 				ifcache_process(&owner[i]->ifc);
 		for (int i = 0; i < n; i += 2) {
 			if (pfd[i].revents)
-				drain(owner[i], DRAIN_MAX);
+				drain(owner[i], 0);
 			count_drops(owner[i]);
 		}
 	}

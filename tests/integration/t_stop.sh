@@ -5,8 +5,8 @@
 # NFLOG socket and in the kernel's batch; then it gets SIGCONT and SIGTERM
 # at once. Every packet the rule's nft counter counted is a line or counted
 # as lost (the stop's message): with the default
-# inputs.timeout.shutdown (1 s) 40,000 packets are all lines; with 200 ms,
-# 100,000 packets are lines or lost, the sum exact, and the loss named.
+# inputs.timeout.shutdown (1 s) 20,000 packets are all lines; with 400 ms,
+# 150,000 packets are lines or lost, the sum exact, and the loss named.
 . "$(dirname "$0")/lib.sh"
 require_root
 two_hosts A B
@@ -46,14 +46,14 @@ print($2)")
 	echo "# $1: sent $SENT, counted by nft $COUNTED, lines $LINES, counted as lost ${LOST:-0}"
 }
 
-stop_with_backlog default 40000
-expect_eq "default timeout: every counted packet of a 40,000 backlog is a line" "40000 40000 -" \
+stop_with_backlog default 20000
+expect_eq "default timeout: every counted packet of a 20,000 backlog is a line" "20000 20000 -" \
 	"$COUNTED $LINES ${LOST:--}"
 expect_eq "default timeout: the input thread was not cancelled" "" "$(grep -i "cancel" "$W/rs.stdout")"
 
-stop_with_backlog short 100000 200
-expect_eq "200 ms: lines and counted losses add up to what nft counted" "100000 100000" \
+stop_with_backlog short 150000 400
+expect_eq "400 ms: lines and counted losses add up to what nft counted" "150000 150000" \
 	"$COUNTED $((LINES + ${LOST:-0}))"
-expect_eq "200 ms: the loss is named, exactly" yes "$([ "${LOST:-0}" -gt 0 ] &&
-	grep -q "group 61: $LOST packets were still unread at the stop when 160 ms of inputs.timeout.shutdown (200 ms) had passed" "$W/internal" && echo yes)"
+expect_eq "400 ms: the loss is named, exactly" yes "$([ "${LOST:-0}" -gt 0 ] &&
+	grep -q "group 61: $LOST packets were still unread at the stop when 300 ms of inputs.timeout.shutdown (400 ms) had passed" "$W/internal" && echo yes)"
 exit $FAILED
