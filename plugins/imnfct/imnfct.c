@@ -1087,8 +1087,8 @@ static void stop_lost(instanceConf_t *inst, uint64_t left, bool all, int timeout
 
 /* As imnflog's stop_groups: each input leaves the event groups, so the
  * kernel queues no more; the sockets are read in rounds, the deadline looked
- * at before each event, and the events logged for 3/4 of rsyslogd's input shutdown timeout; what is left
- * is counted until 9/10 of it. Then each NAT stream ends (E). */
+ * at before each event, and the events logged for 3/4 of rsyslogd's input shutdown timeout; what is
+ * left is counted until 9/10 of it. Then each NAT stream ends (E). */
 static void stop_inputs(void)
 {
 	int timeout = im_stop_timeout_ms();

@@ -106,7 +106,7 @@ struct instanceConf_s {
 	STATSCOUNTER_DEF(ctrNlErrors, mutCtrNlErrors)
 	STATSCOUNTER_DEF(ctrForeign, mutCtrForeign)
 	STATSCOUNTER_DEF(ctrBlockedMs, mutCtrBlockedMs)
-	bool emptied; /* at a stop: the socket read to its end */
+	bool emptied;			       /* at a stop: the socket read to its end */
 	struct nl_rx_drops drops;	       /* of the group socket */
 	uint64_t foreign_seen, truncated_seen; /* what the counters hold already */
 	uint32_t drops_seen;		       /* the socket's sk_drops, counted so far */
@@ -706,11 +706,12 @@ static bool count_rest(instanceConf_t *inst, int64_t deadline, uint64_t *left)
 }
 
 /* Each group is unbound, so that the kernel sends the batch it holds and
- * queues no more (nflog_sock_unbind). Then the sockets are read in rounds
- * and their packets logged, for 3/4 of rsyslogd's input shutdown timeout;
- * what is left is read and counted as lost, in one message per group,
- * until 9/10 of it (impstats, stopped first, reports nothing after that). A submit that blocks on a full queue takes from that
- * time (doc/imnflog.md, "Stopping"). */
+ * queues no more (nflog_sock_unbind). Then the sockets are read in rounds,
+ * the deadline looked at before each datagram, and their packets logged
+ * for 3/4 of rsyslogd's input shutdown timeout; what is left is read and
+ * counted as lost, in one message per group, until 9/10 of it (impstats,
+ * stopped first, reports nothing after that). A submit that blocks on a
+ * full queue takes from that time (doc/imnflog.md, "Stopping"). */
 static void stop_groups(void)
 {
 	int timeout = im_stop_timeout_ms();
@@ -739,11 +740,12 @@ static void stop_groups(void)
 		if (inst->emptied)
 			continue;
 		all = count_rest(inst, count_until, &left);
-		im_stop_warning("imnflog: group %d: %s%llu packets were still unread at the stop "
-				"when %d ms of inputs.timeout.shutdown (%d ms) had passed: they are "
-				"lost; a longer inputs.timeout.shutdown gives the stop more time",
-				inst->group, all ? "" : "at least ", (unsigned long long)left,
-				timeout * 3 / 4, timeout);
+		im_stop_warning(
+			"imnflog: group %d: %s%llu packets were still unread at the stop "
+			"when %d ms of inputs.timeout.shutdown (%d ms) had passed: they are "
+			"lost; a longer inputs.timeout.shutdown gives the stop more time",
+			inst->group, all ? "" : "at least ", (unsigned long long)left,
+			timeout * 3 / 4, timeout);
 	}
 	for (inst = runModConf->root; inst; inst = inst->next)
 		if (inst->active)
