@@ -8,6 +8,8 @@
 # object of the build (the compiler's dependency files).
 . "$(dirname "$0")/lib.sh"
 cd "$TOP"
+# the tracked files, not a build's output
+git rev-parse --is-inside-work-tree > /dev/null 2>&1 || { notok "needs a git checkout (git ls-files)"; exit 1; }
 if cmp -s LICENSE /usr/share/common-licenses/Apache-2.0; then ok "LICENSE is the Apache License 2.0"; else
 	notok "LICENSE is the Apache License 2.0"
 fi
