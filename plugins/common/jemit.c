@@ -501,6 +501,44 @@ void je_int(struct jemit *e, int f, int64_t v)
 	text_end(e, f, off);
 }
 
+/* Counters are u64: above INT64_MAX the tree holds a double whose text is
+ * the exact digits (libfastjson has no unsigned 64-bit integer, and
+ * fjson_object_new_double_s serializes the text it is given). */
+void je_uint(struct jemit *e, int f, uint64_t v)
+{
+	char num[24], *p;
+	size_t n, off;
+
+	if (v <= (uint64_t)INT64_MAX || e->fields[f].type[e->schema] == FT_BOOL) {
+		je_int(e, f, v <= (uint64_t)INT64_MAX ? (int64_t)v : 1);
+		return;
+	}
+	if (!je_wanted(e, f))
+		return;
+	n = je_fmt_u64(num, v);
+	num[n] = '\0';
+	if (e->text == NULL) {
+		tree_put(e, f,
+			 e->fields[f].type[e->schema] == FT_KW
+				 ? json_object_new_string_len(num, (int)n)
+				 : json_object_new_double_s((double)v, num));
+		return;
+	}
+	off = text_begin(e, f);
+	if ((p = arena_reserve(e->text, 22)) != NULL) {
+		bool kw = e->fields[f].type[e->schema] == FT_KW;
+
+		if (kw)
+			*p++ = '"';
+		memcpy(p, num, n);
+		p += n;
+		if (kw)
+			*p++ = '"';
+		e->text->used = (size_t)(p - e->text->arena);
+	}
+	text_end(e, f, off);
+}
+
 void je_str(struct jemit *e, int f, const char *s)
 {
 	size_t off;

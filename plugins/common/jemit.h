@@ -123,6 +123,8 @@ size_t je_render(const struct jemit *e, char *buf, size_t size, bool *complete);
 
 bool je_wanted(const struct jemit *e, int f);
 void je_int(struct jemit *e, int f, int64_t v);
+/* An unsigned 64-bit number (a counter), exact in both outputs. */
+void je_uint(struct jemit *e, int f, uint64_t v);
 void je_str(struct jemit *e, int f, const char *s);
 void je_list(struct jemit *e, int f, const char *const *items, size_t n);
 /* ulogd: aa:bb:..; ECS: AA-BB-.. */

@@ -63,6 +63,13 @@ static void emit_header(struct jemit *e, const struct nfct_record *r, const stru
 	je_str(e, NCF_EVENT_DATASET, "netfilter.conntrack");
 }
 
+/* Both directions' sum, which two counters near 2^64 would wrap: the
+ * largest value instead. */
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 static void emit_tuples(struct jemit *e, const struct ct_info *ct)
 {
 	const struct ct_tuple *o = &ct->orig, *r = &ct->reply;
@@ -79,8 +86,8 @@ static void emit_tuples(struct jemit *e, const struct ct_info *ct)
 		je_int(e, NCF_ORIG_DPORT, o->dport);
 	}
 	/* ulogd2 always prints the counters, 0 without nf_conntrack_acct */
-	je_int(e, NCF_ORIG_BYTES, (int64_t)ct->counters[0].bytes);
-	je_int(e, NCF_ORIG_PACKETS, (int64_t)ct->counters[0].packets);
+	je_uint(e, NCF_ORIG_BYTES, ct->counters[0].bytes);
+	je_uint(e, NCF_ORIG_PACKETS, ct->counters[0].packets);
 	if (ct->has & CTH_REPLY && r->has_proto) {
 		je_int(e, NCF_REPLY_PROTO, r->proto);
 		if (r->has_ports) {
@@ -88,11 +95,10 @@ static void emit_tuples(struct jemit *e, const struct ct_info *ct)
 			je_int(e, NCF_REPLY_DPORT, r->dport);
 		}
 	}
-	je_int(e, NCF_REPLY_BYTES, (int64_t)ct->counters[1].bytes);
-	je_int(e, NCF_REPLY_PACKETS, (int64_t)ct->counters[1].packets);
-	je_int(e, NCF_NETWORK_BYTES, (int64_t)(ct->counters[0].bytes + ct->counters[1].bytes));
-	je_int(e, NCF_NETWORK_PACKETS,
-	       (int64_t)(ct->counters[0].packets + ct->counters[1].packets));
+	je_uint(e, NCF_REPLY_BYTES, ct->counters[1].bytes);
+	je_uint(e, NCF_REPLY_PACKETS, ct->counters[1].packets);
+	je_uint(e, NCF_NETWORK_BYTES, sat_add(ct->counters[0].bytes, ct->counters[1].bytes));
+	je_uint(e, NCF_NETWORK_PACKETS, sat_add(ct->counters[0].packets, ct->counters[1].packets));
 	/* ulogd2 2.0.8 has keys for ICMP (not ICMPv6) only */
 	if (o->has_icmp && (e->schema == NF_SCHEMA_ECS || o->proto == 1)) {
 		je_int(e, NCF_ICMP_CODE, o->icmp_code);

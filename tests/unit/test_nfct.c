@@ -20,7 +20,14 @@
 
 /* DESTROY of a masqueraded UDP flow 192.168.1.2:5000 -> 198.51.100.7:53,
  * translated to 203.0.113.1:61000, 3 s long per the kernel timestamps. */
+static struct nlmsghdr *snat_destroy_counting(char *buf, uint64_t orig_bytes, uint64_t reply_bytes);
+
 static struct nlmsghdr *snat_destroy(char *buf)
+{
+	return snat_destroy_counting(buf, 120, 80);
+}
+
+static struct nlmsghdr *snat_destroy_counting(char *buf, uint64_t orig_bytes, uint64_t reply_bytes)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct nfgenmsg *nfg;
@@ -34,8 +41,8 @@ static struct nlmsghdr *snat_destroy(char *buf)
 	mnl_attr_put_u32(nlh, CTA_STATUS, htonl((1u << 4) | (1u << 3) | (1u << 1)));
 	mnl_attr_put_u32(nlh, CTA_ID, htonl(77));
 	mnl_attr_put_u32(nlh, CTA_MARK, htonl(0));
-	put_counters(nlh, CTA_COUNTERS_ORIG, 2, 120);
-	put_counters(nlh, CTA_COUNTERS_REPLY, 1, 80);
+	put_counters(nlh, CTA_COUNTERS_ORIG, 2, orig_bytes);
+	put_counters(nlh, CTA_COUNTERS_REPLY, 1, reply_bytes);
 	n = mnl_attr_nest_start(nlh, CTA_TIMESTAMP);
 	mnl_attr_put_u64(nlh, CTA_TIMESTAMP_START, htobe64(1700000000000000000ULL));
 	mnl_attr_put_u64(nlh, CTA_TIMESTAMP_STOP, htobe64(1700000003250000000ULL));
@@ -93,6 +100,37 @@ static void test_snat_destroy(void)
 		  "\"src_ip\":\"192.168.1.2\",\"dest_ip\":\"198.51.100.7\","
 		  "\"reply.ip.saddr.str\":\"198.51.100.7\",\"reply.ip.daddr.str\":\"203.0.113.1\"}",
 		  json(&r, NF_SCHEMA_ULOGD));
+}
+
+/* Counters are u64: 2^63 and more stay positive and exact in the tree and
+ * in the text, and the two directions' sum saturates instead of wrapping. */
+static void test_counters_above_int64(void)
+{
+	char buf[2048], text[4096];
+	struct nfct_event ev;
+	struct nfct_record r = {.ev = &ev, .now = {1700000004, 0}};
+	struct nfct_opts o = {.schema = NF_SCHEMA_ECS, .community_id = true};
+	bool complete;
+	const char *tree;
+
+	CHECK("parsed", nfct_event_parse(snat_destroy_counting(buf, (1ULL << 63) + 5, UINT64_MAX),
+					 false, &ev) == 0);
+	nfct_record_times(&r, false, NULL);
+	tree = json(&r, NF_SCHEMA_ECS);
+	CHECK("tree: source.bytes 2^63 + 5",
+	      strstr(tree, "\"source\":{\"port\":5000,\"bytes\":9223372036854775813,") != NULL);
+	CHECK("tree: destination.bytes 2^64 - 1",
+	      strstr(tree, "\"bytes\":18446744073709551615,\"packets\":1,\"ip\":\"198.51.100.7\"") != NULL);
+	CHECK("tree: network.bytes saturated",
+	      strstr(tree, "\"network\":{\"iana_number\":\"17\",\"transport\":\"udp\",\"type\":\"ipv4\","
+			   "\"bytes\":18446744073709551615,\"packets\":3,") != NULL);
+	nfct_fields_text(&r, &o, text, sizeof(text), &complete);
+	CHECK("text: complete", complete);
+	CHECK_STR("text equals the tree", tree, text);
+	o = (struct nfct_opts){.schema = NF_SCHEMA_ULOGD, .device = "Netfilter"};
+	nfct_fields_text(&r, &o, text, sizeof(text), &complete);
+	CHECK("ulogd text: orig.raw.pktlen unsigned",
+	      strstr(text, "\"orig.raw.pktlen\":9223372036854775813,") != NULL);
 }
 
 /* Without kernel timestamps the start comes from the flow table. */
@@ -171,6 +209,7 @@ int main(void)
 	setenv("TZ", "UTC", 1);
 	tzset();
 	RUN(test_snat_destroy);
+	RUN(test_counters_above_int64);
 	RUN(test_times_without_kernel_timestamps);
 	RUN(test_event_types);
 	RUN(test_table_bounded);
