@@ -562,6 +562,10 @@ static size_t walk_ipv6_exthdrs(struct dctx *c, struct nfd_l3 *l3, const struct 
 			break;
 		case P_AH: /* RFC 4302 section 2.2: length in 4-byte units, minus 2 */
 			x->cut = !get_be32(s, ptr + 4, &x->id) || !span_has(s, ptr, 12);
+			if (!x->cut && !l3->has_ah_spi) {
+				l3->has_ah_spi = true;
+				l3->ah_spi = x->id;
+			}
 			ptr += ((size_t)hl + 2) << 2;
 			break;
 		default: /* ESP: nothing after it is readable */

@@ -198,6 +198,10 @@ struct nfd_l3 {
 	uint8_t l4proto; /* IANA protocol number */
 	bool fragment;	 /* a non-first fragment: no L4 header in it */
 	bool first_frag; /* offset 0 with more fragments: L4 lengths cover them all */
+	/* an IPv6 AH extension header's SPI (RFC 4302 section 2.4): AH is not
+	 * the transport there, the header after it is */
+	bool has_ah_spi;
+	uint32_t ah_spi;
 	size_t l4_avail; /* captured bytes at the L4 offset */
 	/* bytes the IP header says follow the L4 offset; NFD_LEN_UNKNOWN for
 	 * a jumbogram or a total length shorter than the header */

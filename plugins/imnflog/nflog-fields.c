@@ -317,6 +317,10 @@ static void emit_l4(struct jemit *e, const struct nfd_packet *pkt)
 		}
 		break;
 	}
+	/* AH as an IPv6 extension header, before the transport; AH then ESP:
+	 * the field is ESP's */
+	if (l3->has_ah_spi && l3->l4 != NFD_L4_IPSEC)
+		je_int(e, NFF_AHESP_SPI, l3->ah_spi);
 }
 
 static void emit_arp(struct jemit *e, const struct nfd_arp *a)

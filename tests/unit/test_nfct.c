@@ -120,10 +120,13 @@ static void test_counters_above_int64(void)
 	CHECK("tree: source.bytes 2^63 + 5",
 	      strstr(tree, "\"source\":{\"port\":5000,\"bytes\":9223372036854775813,") != NULL);
 	CHECK("tree: destination.bytes 2^64 - 1",
-	      strstr(tree, "\"bytes\":18446744073709551615,\"packets\":1,\"ip\":\"198.51.100.7\"") != NULL);
+	      strstr(tree,
+		     "\"bytes\":18446744073709551615,\"packets\":1,\"ip\":\"198.51.100.7\"") !=
+		      NULL);
 	CHECK("tree: network.bytes saturated",
-	      strstr(tree, "\"network\":{\"iana_number\":\"17\",\"transport\":\"udp\",\"type\":\"ipv4\","
-			   "\"bytes\":18446744073709551615,\"packets\":3,") != NULL);
+	      strstr(tree,
+		     "\"network\":{\"iana_number\":\"17\",\"transport\":\"udp\",\"type\":\"ipv4\","
+		     "\"bytes\":18446744073709551615,\"packets\":3,") != NULL);
 	nfct_fields_text(&r, &o, text, sizeof(text), &complete);
 	CHECK("text: complete", complete);
 	CHECK_STR("text equals the tree", tree, text);

@@ -253,6 +253,10 @@ static void test_ipv6_exthdrs_ipopt(void)
 		  V6_HEAD "LEN=60 TC=160 HOPLIMIT=63 FLOWLBL=74565 OPT ( AH SPI=0x1234 ) "
 			  "PROTO=UDP SPT=7 DPT=9 LEN=8 ",
 		  text(&w, NFT_IPOPT));
+	CHECK("AH: its SPI in the fields, beside the transport's",
+	      strstr(json(&w, NF_SCHEMA_ECS), "\"ipsec\":{\"spi\":4660}") != NULL &&
+		      strstr(json(&w, NF_SCHEMA_ECS), "\"transport\":\"udp\"") != NULL &&
+		      strstr(json(&w, NF_SCHEMA_ULOGD), "\"ahesp.spi\":4660") != NULL);
 	/* ESP ends the walk */
 	n = ipv6(p, 50, 16);
 	memcpy(p + n, (uint8_t[]){0, 0, 0x10, 0x01, 0, 0, 0, 1}, 8);
