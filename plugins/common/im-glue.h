@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "jemit.h"
+#include "netns.h"
 
 #define IM_MSG_MAX 8192 /* a message's text: the kernel line, or a JSON document */
 
@@ -168,6 +169,24 @@ static inline uint64_t im_submit(multi_submit_t *ms)
 	ms_waited =
 		((int64_t)(b.tv_sec - a.tv_sec) * 1000000000 + (b.tv_nsec - a.tv_nsec)) / 1000000;
 	return ms_waited >= 10 ? (uint64_t)ms_waited : 0;
+}
+
+/* Back in rsyslogd's own network namespace, or rsyslogd stops: a thread
+ * left in an input's namespace would open every later socket there, a
+ * container's among them. */
+static inline void im_netns_leave(const char *module, struct netns_guard *g)
+{
+	int err = netns_leave(g);
+
+	if (err == 0)
+		return;
+	LogError(-err, RS_RET_ERR,
+		 "%s: cannot return to rsyslogd's own network namespace: rsyslogd stops, as "
+		 "every later socket would open inside the input's namespace",
+		 module);
+	fprintf(stderr, "%s: cannot return to rsyslogd's own network namespace (%s): stopping\n",
+		module, strerror(-err));
+	exit(EXIT_FAILURE);
 }
 
 static inline int64_t im_mono_ms(void)

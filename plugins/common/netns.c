@@ -46,13 +46,15 @@ int netns_enter(struct netns_guard *g, const char *spec, char *err, size_t errle
 	return 0;
 }
 
-void netns_leave(struct netns_guard *g)
+int netns_leave(struct netns_guard *g)
 {
+	int ret = 0;
+
 	if (g->self < 0)
-		return;
-	/* going back to the namespace we came from cannot fail for root */
+		return 0;
 	if (setns(g->self, CLONE_NEWNET) < 0)
-		perror("setns back");
+		ret = -errno;
 	close(g->self);
 	g->self = -1;
+	return ret;
 }

@@ -186,6 +186,16 @@ static void std_checkRuleset_genErrMsg(__attribute__((unused)) modConfData_t *mo
 		 inst->pszBindRuleset);
 }
 
+/* A conntrack zone and a Community ID seed are 16-bit numbers (CTA_ZONE;
+ * the Community ID spec's seed): a larger one is a typo, not a wish. */
+static rsRetVal check_u16(const char *name, long long n)
+{
+	if (n <= 65535)
+		return RS_RET_OK;
+	parser_errmsg("imnfct: %s %lld is out of range: 0 to 65535", name, n);
+	return RS_RET_PARAM_ERROR;
+}
+
 static rsRetVal add_event(void *ctx, const char *w)
 {
 	instanceConf_t *inst = ctx;
@@ -328,7 +338,8 @@ static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfpa
 
 		CHKiRet(im_array_words(v->val.d.ar, add_cidr, &l));
 	} else if (!strcmp(name, "zone")) {
-		inst->zone = v->val.d.n > 65535 ? 65535 : (int)v->val.d.n;
+		CHKiRet(check_u16(name, v->val.d.n));
+		inst->zone = (int)v->val.d.n;
 	} else if (!strcmp(name, "mark")) {
 		w = im_estr_dup(v);
 		CHKiRet(parse_mark(inst, w));
@@ -339,6 +350,7 @@ static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfpa
 	} else if (!strcmp(name, "community_id")) {
 		inst->opts.community_id = v->val.d.n != 0;
 	} else if (!strcmp(name, "community_id.seed")) {
+		CHKiRet(check_u16(name, v->val.d.n));
 		inst->opts.community_id_seed = (uint16_t)v->val.d.n;
 	} else if (!strcmp(name, "msg.format")) {
 		w = im_estr_dup(v);
@@ -431,6 +443,13 @@ static rsRetVal check_nat_ruleset(modConfData_t *conf, instanceConf_t *inst)
 
 	if (name == NULL)
 		return RS_RET_OK;
+	if (!(inst->events & NFCT_EV_DESTROY)) {
+		LogError(0, RS_RET_PARAM_ERROR,
+			 "imnfct: nat.ruleset '%s' needs the destroy events: a mapping's end and "
+			 "its kernel times come with its DESTROY (add \"destroy\" to events)",
+			 name);
+		return RS_RET_PARAM_ERROR;
+	}
 	if (ruleset.GetRuleset(conf->pConf, &inst->nat.ruleset, (uchar *)name) == RS_RET_OK)
 		return RS_RET_OK;
 	LogError(0, RS_RET_PARAM_ERROR, "imnfct: nat.ruleset '%s' is not defined", name);
@@ -526,12 +545,12 @@ static void open_inst(instanceConf_t *inst)
 	if (cfg.rcvbuf == 0)
 		cfg.rcvbuf = auto_rcvbuf(inst, sys.max);
 	if (nfct_sock_open(&inst->sock, &cfg, err, sizeof(err)) < 0) {
-		netns_leave(&g);
+		im_netns_leave("imnfct", &g);
 		LogError(0, RS_RET_NO_RUN, "imnfct: %s; this input is not started", err);
 		return;
 	}
 	if (nfct_table_init(&inst->table, inst->table_size) < 0) {
-		netns_leave(&g);
+		im_netns_leave("imnfct", &g);
 		nfct_sock_close(&inst->sock);
 		LogError(0, RS_RET_OUT_OF_MEMORY, "imnfct: no memory for the flow table");
 		return;
@@ -539,7 +558,7 @@ static void open_inst(instanceConf_t *inst)
 	inst->dump_ok = nfct_dump_open(&inst->dumper, err, sizeof(err)) == 0;
 	if (!inst->dump_ok)
 		LogError(0, RS_RET_ERR, "imnfct: no resync or start-up dump: %s", err);
-	netns_leave(&g);
+	im_netns_leave("imnfct", &g);
 	inst->active = true;
 	LogMsg(0, RS_RET_OK, LOG_INFO,
 	       "imnfct: listening to conntrack events%s%s, socket receive buffer %d bytes%s",

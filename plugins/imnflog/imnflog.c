@@ -404,17 +404,17 @@ static void open_inst(instanceConf_t *inst)
 		return;
 	}
 	if (nflog_sock_open(&inst->sock, &inst->cfg, err, sizeof(err)) < 0) {
-		netns_leave(&g);
+		im_netns_leave("imnflog", &g);
 		LogError(0, RS_RET_NO_RUN, "imnflog: %s; this input is not started", err);
 		return;
 	}
 	if (ifcache_open(&inst->ifc, err, sizeof(err)) < 0) {
-		netns_leave(&g);
+		im_netns_leave("imnflog", &g);
 		nflog_sock_close(&inst->sock);
 		LogError(0, RS_RET_NO_RUN, "imnflog: group %d not started: %s", inst->group, err);
 		return;
 	}
-	netns_leave(&g);
+	im_netns_leave("imnflog", &g);
 	inst->active = true;
 	LogMsg(0, RS_RET_OK, LOG_INFO,
 	       "imnflog: listening on NFLOG group %d%s%s, socket receive buffer %d bytes",
@@ -627,7 +627,7 @@ static void count_drops(instanceConf_t *inst)
 				 (uint32_t)(kernel - inst->drops_seen));
 		inst->drops_seen = kernel;
 	}
-	uint64_t foreign = inst->drops.foreign + inst->ifc.drops.foreign;
+	uint64_t foreign = inst->drops.foreign + inst->ifc.drops.foreign + inst->sock.drops.foreign;
 	uint64_t truncated = inst->drops.truncated + inst->ifc.drops.truncated;
 
 	if (foreign != inst->foreign_seen) {

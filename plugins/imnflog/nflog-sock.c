@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "nflog-sock.h"
 
+#include "nlmsg.h"
 #include "rcvbuf.h"
 
 #include <arpa/inet.h>
@@ -56,7 +57,8 @@ static int talk(struct nflog_sock *s, struct nlmsghdr *nlh)
 	if (mnl_socket_sendto(s->nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	for (;;) {
-		n = mnl_socket_recvfrom(s->nl, buf, sizeof(buf));
+		/* the kernel's answer only: a forged ACK would pass for it */
+		n = nl_recv(mnl_socket_get_fd(s->nl), buf, sizeof(buf), 0, &s->drops);
 		if (n < 0)
 			return -errno;
 		/* packets may already arrive for the group: skip them */

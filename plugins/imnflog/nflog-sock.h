@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nlmsg.h"
+
 struct mnl_socket;
 
 struct nflog_cfg {
@@ -24,8 +26,9 @@ struct nflog_sock {
 	struct mnl_socket *nl;
 	unsigned portid;
 	unsigned seq;
-	int rcvbuf;	   /* effective size reported by the kernel */
-	bool no_conntrack; /* attach_conntrack asked, the kernel cannot */
+	int rcvbuf;		  /* effective size reported by the kernel */
+	bool no_conntrack;	  /* attach_conntrack asked, the kernel cannot */
+	struct nl_rx_drops drops; /* while configuring: datagrams not from the kernel */
 };
 
 /* Opens, binds the group and applies the configuration in the current

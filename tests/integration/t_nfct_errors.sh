@@ -24,6 +24,9 @@ n1 "unknown protocol" "imnfct: protocols value 'tpc' unknown (icmp, tcp, udp, dc
 n1 "missing namespace" "imnfct: network namespace 'nope' not found at /run/netns/nope" 'netns="nope"'
 n1 "typo in a parameter" "parameter 'evnts' not known -- typo in config file?" 'evnts="new"'
 n1 "an unknown word in a comma-separated list" "imnfct: events value 'delete' unknown; use new, update or destroy" 'events="new,delete"'
+n1 "a zone above 65535" "imnfct: zone 70000 is out of range: 0 to 65535" 'zone="70000"'
+n1 "a Community ID seed above 65535" "imnfct: community_id.seed 65536 is out of range: 0 to 65535" 'community_id.seed="65536"'
+n1 "nat.ruleset without the destroy events" "imnfct: nat.ruleset 'nat' needs the destroy events: a mapping's end and its kernel times come with its DESTROY (add \"destroy\" to events)" 'events=["new"] nat.ruleset="nat"'
 
 # Kernel traps, reported in plain words for the input's namespace.
 nsx F sysctl -qw net.netfilter.nf_conntrack_events=2 net.netfilter.nf_conntrack_acct=0 net.netfilter.nf_conntrack_timestamp=0

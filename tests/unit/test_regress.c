@@ -5,6 +5,8 @@
  * tests/fuzz/regress/. */
 #include <arpa/inet.h>
 #include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -22,6 +24,7 @@
 #include "nfct-text.h"
 #include "nflog-fields.h"
 #include "nflog-text.h"
+#include "netns.h"
 #include "nlmsg.h"
 #include "pkt-build.h"
 #include "safetext.h"
@@ -560,6 +563,19 @@ static void test_ct_text(void)
 	CHECK("dump entry: no USERSPACE", strstr(c.text, "USERSPACE") == NULL);
 }
 
+/* A failed return from an input's network namespace is reported, never
+ * only printed: the modules then stop rsyslogd (im_netns_leave). setns on
+ * a file that is no namespace fails with EINVAL. */
+static void test_netns_leave_failure(void)
+{
+	struct netns_guard g = {.self = open("/dev/null", O_RDONLY | O_CLOEXEC)};
+
+	CHECK("the guard holds a file", g.self >= 0);
+	CHECK_EQ("a failed return is reported", -EINVAL, netns_leave(&g));
+	CHECK_EQ("the guard is closed", -1, g.self);
+	CHECK_EQ("nothing to leave: 0", 0, netns_leave(&g));
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
@@ -581,5 +597,6 @@ int main(void)
 	RUN(test_ct_tuples);
 	RUN(test_ct_reproducers);
 	RUN(test_ct_text);
+	RUN(test_netns_leave_failure);
 	UNIT_EXIT();
 }
