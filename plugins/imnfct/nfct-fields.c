@@ -10,6 +10,7 @@
 #include <json.h>
 
 #include "community-id.h"
+#include "ipproto.h"
 #include "strbuf.h"
 
 const struct field_desc nfct_fields[NCF_COUNT] = {
@@ -19,30 +20,6 @@ const struct field_desc nfct_fields[NCF_COUNT] = {
 };
 
 struct field_table nfct_table = {nfct_fields, NCF_COUNT, 0, {{0}}};
-
-static const char *transport(uint8_t proto)
-{
-	switch (proto) {
-	case 1:
-		return "icmp";
-	case 6:
-		return "tcp";
-	case 17:
-		return "udp";
-	case 33:
-		return "dccp";
-	case 47:
-		return "gre";
-	case 58:
-		return "ipv6-icmp";
-	case 132:
-		return "sctp";
-	case 136:
-		return "udplite";
-	default:
-		return NULL;
-	}
-}
 
 static void emit_header(struct jemit *e, const struct nfct_record *r, const struct nfct_opts *o)
 {
@@ -78,7 +55,7 @@ static void emit_tuples(struct jemit *e, const struct ct_info *ct)
 	if (!(ct->has & CTH_ORIG) || !o->has_proto)
 		return;
 	je_int(e, NCF_ORIG_PROTO, o->proto);
-	if ((tr = transport(o->proto)) != NULL)
+	if ((tr = ip_proto_name(o->proto)) != NULL)
 		je_str(e, NCF_TRANSPORT, tr);
 	je_str(e, NCF_NETWORK_TYPE, o->l3 == 4 ? "ipv4" : "ipv6");
 	if (o->has_ports) {

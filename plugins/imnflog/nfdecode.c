@@ -743,36 +743,3 @@ const char *nfd_layer_name(enum nfd_layer layer)
 		return "unknown";
 	return names[layer];
 }
-
-/* IANA protocol keywords, lowercase as ECS network.transport wants them. */
-const char *nfd_transport_name(uint8_t proto)
-{
-	switch (proto) {
-	case P_ICMP:
-		return "icmp";
-	case 2:
-		return "igmp";
-	case P_TCP:
-		return "tcp";
-	case P_UDP:
-		return "udp";
-	case P_DCCP:
-		return "dccp";
-	case 41:
-		return "ipv6";
-	case P_GRE:
-		return "gre";
-	case P_ESP:
-		return "esp";
-	case P_AH:
-		return "ah";
-	case P_ICMPV6:
-		return "ipv6-icmp";
-	case P_SCTP:
-		return "sctp";
-	case P_UDPLITE:
-		return "udplite";
-	default:
-		return NULL;
-	}
-}

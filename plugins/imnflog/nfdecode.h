@@ -258,6 +258,5 @@ bool nfd_decode(struct nfd_packet *pkt, uint8_t family, uint16_t ethertype, cons
 		size_t caplen);
 
 const char *nfd_layer_name(enum nfd_layer layer);
-const char *nfd_transport_name(uint8_t proto);
 
 #endif

@@ -3,6 +3,8 @@
  * field table. The emission order is the table's order, which is ulogd2's. */
 #include "nflog-fields.h"
 
+#include "ipproto.h"
+
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
@@ -346,7 +348,7 @@ static void emit_network(struct jemit *e, const struct nflog_record *r, const st
 		return;
 	if (l3->has_l4proto) {
 		je_int(e, NFF_IP_PROTOCOL, l3->l4proto);
-		if ((tr = nfd_transport_name(l3->l4proto)) != NULL)
+		if ((tr = ip_proto_name(l3->l4proto)) != NULL)
 			je_str(e, NFF_TRANSPORT, tr);
 	}
 	je_int(e, NFF_NETWORK_BYTES,

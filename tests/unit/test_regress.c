@@ -563,6 +563,20 @@ static void test_ct_text(void)
 	CHECK("dump entry: no USERSPACE", strstr(c.text, "USERSPACE") == NULL);
 }
 
+/* IPv6 with no next header (59, RFC 8200 section 4.7): its transport is
+ * named as /etc/protocols names it. */
+static void test_ipv6_no_next_header(void)
+{
+	struct builder b;
+	struct nflog_work w;
+	uint8_t p[64];
+	size_t n = ipv6(p, 59, 0);
+
+	v6_message(&b, &w, p, n);
+	CHECK("network.transport ipv6-nonxt",
+	      strstr(json(&w, NF_SCHEMA_ECS), "\"transport\":\"ipv6-nonxt\"") != NULL);
+}
+
 /* A failed return from an input's network namespace is reported, never
  * only printed: the modules then stop rsyslogd (im_netns_leave). setns on
  * a file that is no namespace fails with EINVAL. */
@@ -598,5 +612,6 @@ int main(void)
 	RUN(test_ct_reproducers);
 	RUN(test_ct_text);
 	RUN(test_netns_leave_failure);
+	RUN(test_ipv6_no_next_header);
 	UNIT_EXIT();
 }
