@@ -9,6 +9,8 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include <net/if_arp.h>
+
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_log.h>
@@ -219,6 +221,18 @@ int nflog_parse(const struct nlmsghdr *nlh, struct nflog_meta *m)
 	if (!nl_walk(mnl_nlmsg_get_payload_offset(nlh, sizeof(*nfg)),
 		     mnl_nlmsg_get_payload_len(nlh) - MNL_ALIGN(sizeof(*nfg)), attr_cb, m))
 		m->bad_attrs++;
+	/* Ethernet without a link-layer header (a host's own multicast, looped
+	 * back: its MAC header offset is the network header's) still gets
+	 * NFULA_HWHEADER, the IP header's first bytes; NFULA_HWADDR comes only
+	 * with a real header (nfnetlink_log.c: dev_parse_header), and the LOG
+	 * target then prints an empty MAC= (nf_log_syslog.c dump_mac_header:
+	 * mac_header != network_header). */
+	if ((m->has & NFM_HWHEADER) && (m->has & NFM_HWTYPE) && m->hwtype == ARPHRD_ETHER &&
+	    !(m->has & NFM_HWADDR)) {
+		m->has &= ~NFM_HWHEADER;
+		m->hwheader = NULL;
+		m->hwheader_len = 0;
+	}
 	/* the HWHEADER length is also sent as HWLEN; trust the shorter */
 	if (m->hwheader_len > m->hwlen && m->hwlen)
 		m->hwheader_len = m->hwlen;

@@ -410,6 +410,30 @@ static void test_long_hwheader(void)
 	CHECK_EQ("128 bytes of header", 128, w.meta.hwheader_len);
 }
 
+/* A host's own multicast looped back on Ethernet: NFULA_HWHEADER holds the
+ * IP header's first bytes, and there is no NFULA_HWADDR. The kernel's LOG
+ * line has an empty MAC=; no MAC address is invented from the IP header. */
+static void test_looped_back_multicast(void)
+{
+	struct builder b;
+	struct nflog_work w;
+	uint8_t p[64];
+	size_t n = ipv4(p, 17, 0, 8, 0);
+
+	n += udp(p + n, 1, 2, 8);
+	begin(&b, 2, 1, 0x0800, 1);
+	mnl_attr_put_u32(b.nlh, NFULA_IFINDEX_INDEV, htonl(1));
+	mnl_attr_put_u16(b.nlh, NFULA_HWTYPE, htons(1));
+	mnl_attr_put_u16(b.nlh, NFULA_HWLEN, htons(14));
+	mnl_attr_put(b.nlh, NFULA_HWHEADER, 14, p);
+	mnl_attr_put(b.nlh, NFULA_PAYLOAD, n, p);
+	prepare(&b, &w);
+	CHECK("an empty MAC=",
+	      strstr(text(&w, 0), " OUT= MAC= SRC=192.0.2.1 DST=198.51.100.7 ") != NULL);
+	CHECK("no MAC field in ECS", strstr(json(&w, NF_SCHEMA_ECS), "mac") == NULL);
+	CHECK("no raw.mac in ulogd's keys", strstr(json(&w, NF_SCHEMA_ULOGD), "raw.mac") == NULL);
+}
+
 /* Prefixes are chosen by whoever is root in the logging namespace: no
  * line breaks into msg, valid UTF-8 into JSON. */
 static void test_prefix_escaped(void)
@@ -606,6 +630,7 @@ int main(void)
 	RUN(test_gre_routing_bit);
 	RUN(test_line_cap);
 	RUN(test_long_hwheader);
+	RUN(test_looped_back_multicast);
 	RUN(test_prefix_escaped);
 	RUN(test_safe_text);
 	RUN(test_ct_tuples);
