@@ -2,6 +2,7 @@
 #include "safetext.h"
 
 #include <stdint.h>
+#include <string.h>
 
 /* Length of the valid UTF-8 sequence at p (RFC 3629 section 4: no
  * overlong forms, no surrogates, nothing above U+10FFFF), 0 if none. */
@@ -91,4 +92,27 @@ bool safe_text_ok(const char *s, size_t n)
 		i += len;
 	}
 	return true;
+}
+
+static bool is_escape(const char *s)
+{
+	return s[0] == '#' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+	       s[3] >= '0' && s[3] <= '7';
+}
+
+size_t safe_text_cut(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return n;
+	n = max;
+	/* not inside a UTF-8 sequence (RFC 3629): back to its first byte */
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	/* not inside an escape: one that spans the cut starts 1 to 3 bytes before it */
+	for (size_t i = n > 3 ? n - 3 : 0; i < n; i++)
+		if (is_escape(s + i))
+			return i;
+	return n;
 }

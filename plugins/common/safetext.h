@@ -24,6 +24,10 @@
  * cut at a character boundary when size is short) and returns its length. */
 size_t safe_text(char *out, size_t size, const char *in, size_t n);
 
+/* How much of s, an escaped string, fits in max bytes: cut at a character
+ * boundary and never inside an escape. */
+size_t safe_text_cut(const char *s, size_t max);
+
 /* Whether s[0..n) is what safe_text writes: valid UTF-8 without control
  * characters (the fuzzers check every line and JSON document with it). */
 bool safe_text_ok(const char *s, size_t n);

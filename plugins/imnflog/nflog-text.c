@@ -7,6 +7,7 @@
  */
 #include "nflog-text.h"
 
+#include "safetext.h"
 #include "strbuf.h"
 
 enum {
@@ -440,14 +441,27 @@ static void text_arp(struct strbuf *sb, const struct nflog_record *r, unsigned f
 	sb_ipv4(sb, a->tpa);
 }
 
+/* An escaped prefix or interface name takes at most the room the kernel's
+ * own line gives the raw one (127 bytes of prefix, NF_LOG_PREFIXLEN; 15 of
+ * a name, IFNAMSIZ): one byte escaped is four ("#ooo"), and a prefix of
+ * control bytes would otherwise push the packet's own fields past the
+ * line's 1,016 characters. The fields keep the whole escaped text. */
+#define TEXT_PREFIX_MAX 127
+#define TEXT_IFNAME_MAX 15
+
+static void put_capped(struct strbuf *sb, const char *s, size_t max)
+{
+	sb_putn(sb, s, safe_text_cut(s, max));
+}
+
 /* nf_log_dump_packet_common: "<prefix>IN=<in> OUT=<out> " */
 static void in_out(struct strbuf *sb, const char *prefix, const char *in, const char *out)
 {
-	sb_puts(sb, prefix);
+	put_capped(sb, prefix, TEXT_PREFIX_MAX);
 	sb_puts(sb, "IN=");
-	sb_puts(sb, in);
+	put_capped(sb, in, TEXT_IFNAME_MAX);
 	sb_puts(sb, " OUT=");
-	sb_puts(sb, out);
+	put_capped(sb, out, TEXT_IFNAME_MAX);
 	sb_putn(sb, " ", 1);
 }
 
@@ -469,12 +483,12 @@ size_t nflog_text(const struct nflog_record *r, unsigned flags, char *buf, size_
 		/* br_netfilter: ports only where they differ from IN/OUT */
 		if ((m->has & NFM_PHYSINDEV) && m->physindev != m->indev) {
 			sb_puts(&sb, "PHYSIN=");
-			sb_puts(&sb, r->physin);
+			put_capped(&sb, r->physin, TEXT_IFNAME_MAX);
 			sb_putn(&sb, " ", 1);
 		}
 		if ((m->has & NFM_PHYSOUTDEV) && m->physoutdev != m->outdev) {
 			sb_puts(&sb, "PHYSOUT=");
-			sb_puts(&sb, r->physout);
+			put_capped(&sb, r->physout, TEXT_IFNAME_MAX);
 			sb_putn(&sb, " ", 1);
 		}
 	}

@@ -29,6 +29,11 @@ NFT
 echo '{"nftables":[{"add":{"rule":{"family":"inet","table":"t","chain":"in","expr":[
   {"match":{"op":"==","left":{"payload":{"protocol":"udp","field":"dport"}},"right":9002}},
   {"log":{"prefix":"a\nb\u0001c ","group":42}}]}}}]}' | nsx B nft -j -f - || notok "JSON rule"
+# a prefix of 127 control bytes, 508 characters escaped
+P127=$(python3 -c "print('\\\\u0001' * 127)")
+echo '{"nftables":[{"add":{"rule":{"family":"inet","table":"t","chain":"in","expr":[
+  {"match":{"op":"==","left":{"payload":{"protocol":"udp","field":"dport"}},"right":9006}},
+  {"log":{"prefix":"'"$P127"'","group":46}}]}}}]}' | nsx B nft -j -f - || notok "JSON rule, 127 control bytes"
 rs_conf "
 \$RepeatedMsgReduction on
 ruleset(name=\"g41\") { action(type=\"omfile\" file=\"$W/g41.msg\" template=\"msgline\")
@@ -44,6 +49,8 @@ input(type=\"imnflog\" group=\"42\" netns=\"${NSP}B\" ruleset=\"g42\")
 input(type=\"imnflog\" group=\"43\" netns=\"${NSP}B\" ruleset=\"g43\")
 input(type=\"imnflog\" group=\"44\" netns=\"${NSP}B\" ruleset=\"g44\" text.flags=\"ipopt\")
 input(type=\"imnflog\" group=\"45\" netns=\"${NSP}B\" ruleset=\"g45\")
+ruleset(name=\"g46\") { action(type=\"omfile\" file=\"$W/g46.msg\" template=\"msgline\") }
+input(type=\"imnflog\" group=\"46\" netns=\"${NSP}B\" ruleset=\"g46\" text.flags=\"all\")
 input(type=\"imnfct\" netns=\"${NSP}B\" ruleset=\"ct\" dump=\"on\")
 "
 rs_start
@@ -63,7 +70,7 @@ body = struct.pack('<BBH', 2, 0, 45 << 8) + attr(1, bytes.fromhex('08000100')) \
 print((struct.pack('<IHHII', 16 + len(body), 0x0400, 0, 0, 0) + body).hex())")
 FORGED_CT=20000000000100000000000000000000020000000c0001800800030000000000
 sleep 0.5
-expect_eq "forged datagrams reach every netfilter socket of rsyslogd" "7 7" \
+expect_eq "forged datagrams reach every netfilter socket of rsyslogd" "8 8" \
   "$(nsx B "$W/nlsend" "$RS_PID" 12 "$FORGED_NFLOG") $(nsx B "$W/nlsend" "$RS_PID" 12 "$FORGED_CT")"
 sleep 0.3
 expect_eq "rsyslogd survives forged datagrams" alive "$(kill -0 "$RS_PID" 2>/dev/null && echo alive)"
@@ -71,6 +78,7 @@ expect_eq "rsyslogd survives forged datagrams" alive "$(kill -0 "$RS_PID" 2>/dev
 scapy A "$E
 sendp(e/ip/UDP(sport=5000, dport=9001)/(b'x' * 1400), iface='a0')
 sendp(e/ip/UDP(sport=5000, dport=9002)/b'p', iface='a0')
+sendp(e/ip/UDP(sport=5000, dport=9006)/b'p', iface='a0')
 q = bytes(IP(src='10.200.0.2', dst='198.51.100.9', ttl=1, id=1)/TCP(sport=40000, dport=80, flags='S'))[:28]
 sendp(e/ip/ICMP(type=11, code=0)/q, iface='a0')
 for _ in range(3):
@@ -84,7 +92,7 @@ s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP,
              socket.inet_pton(socket.AF_INET6, 'ff12::1234') + struct.pack('@I', socket.if_nametoindex('a0')))
 time.sleep(1.5)"
 wait_lines "$W/g41.msg" 1 && wait_lines "$W/g42.msg" 1 && wait_lines "$W/g43.msg" 1 &&
-	wait_lines "$W/g44.msg" 1 && wait_lines "$W/g45.msg" 3
+	wait_lines "$W/g44.msg" 1 && wait_lines "$W/g45.msg" 3 && wait_lines "$W/g46.msg" 1
 quiesce "$W"/g4*.msg "$W"/g4*.json "$W/ct.msg"
 rs_stop
 
@@ -94,6 +102,9 @@ expect_eq "snaplen 64: the UDP length is the IP header's, no anomaly" \
 expect_eq "prefix control characters escaped, as rsyslog escapes received ones" \
   "a#012b#001c $M LEN=29 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=UDP SPT=5000 DPT=9002 LEN=9 " \
   "$(cat "$W/g42.msg")"
+expect_eq "a prefix of 127 control bytes, every text flag on: 31 whole escapes, then the packet" \
+  "$(printf '#001%.0s' $(seq 31))IN=b0 OUT= MACSRC=02:00:00:00:00:0a MACDST=02:00:00:00:00:0b MACPROTO=0800 SRC=10.200.0.1 DST=10.200.0.2 LEN=29 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=UDP SPT=5000 DPT=9006 LEN=9 " \
+  "$(cat "$W/g46.msg")"
 expect_eq "ICMP error quoting 8 bytes of TCP: the kernel's line" \
   "$M LEN=56 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=ICMP TYPE=11 CODE=0 [SRC=10.200.0.2 DST=198.51.100.9 LEN=40 TOS=0x00 PREC=0x00 TTL=1 ID=1 PROTO=TCP INCOMPLETE [8 bytes] ] " \
   "$(cat "$W/g43.msg")"

@@ -410,6 +410,38 @@ static void test_long_hwheader(void)
 	CHECK_EQ("128 bytes of header", 128, w.meta.hwheader_len);
 }
 
+/* A prefix of 127 control bytes is 508 characters escaped: msg gives it
+ * the kernel's 127 (31 whole escapes), so the packet's fields still fit the
+ * line, with every text flag on; the field keeps all of it. */
+static void test_escaped_prefix_capped(void)
+{
+	struct builder b;
+	struct nflog_work w;
+	uint8_t p[64];
+	char prefix[128], want[1024];
+	size_t n = ipv4(p, 17, 0, 8, 0);
+
+	n += udp(p + n, 1, 2, 8);
+	memset(prefix, 1, 127);
+	prefix[127] = '\0';
+	begin(&b, 2, 1, 0x0800, 1);
+	mnl_attr_put_strz(b.nlh, NFULA_PREFIX, prefix);
+	mnl_attr_put(b.nlh, NFULA_PAYLOAD, n, p);
+	prepare(&b, &w);
+	want[0] = '\0';
+	for (int i = 0; i < 31; i++)
+		strcat(want, "#001");
+	strcat(want, "IN= OUT= SRC=192.0.2.1 DST=198.51.100.7 LEN=28 TOS=0x18 PREC=0xA0 TTL=64 "
+		     "ID=4660 PROTO=UDP SPT=1 DPT=2 LEN=8 ");
+	CHECK_STR("msg", want,
+		  text(&w, NFT_TCPSEQ | NFT_TCPOPT | NFT_IPOPT | NFT_UID | NFT_MACDECODE));
+	CHECK_EQ("the field keeps the whole escaped prefix", 508, strlen(w.meta.prefix));
+	CHECK_EQ("cut before an escape", 2, safe_text_cut("ab#001", 5));
+	CHECK_EQ("an escape that ends at the cut stays", 6, safe_text_cut("ab#001c", 6));
+	CHECK_EQ("cut before a UTF-8 sequence", 2, safe_text_cut("ab\xc3\xa9", 3));
+	CHECK_EQ("short enough: whole", 6, safe_text_cut("ab#001", 6));
+}
+
 /* A host's own multicast looped back on Ethernet: NFULA_HWHEADER holds the
  * IP header's first bytes, and there is no NFULA_HWADDR. The kernel's LOG
  * line has an empty MAC=; no MAC address is invented from the IP header. */
@@ -631,6 +663,7 @@ int main(void)
 	RUN(test_line_cap);
 	RUN(test_long_hwheader);
 	RUN(test_looped_back_multicast);
+	RUN(test_escaped_prefix_capped);
 	RUN(test_prefix_escaped);
 	RUN(test_safe_text);
 	RUN(test_ct_tuples);
