@@ -105,7 +105,8 @@ struct instanceConf_s {
 	struct nfct_filter_cfg filter;
 	size_t table_size;
 	struct nat_stream nat;
-	bool emptied; /* at a stop: the socket read to its end */
+	bool emptied;	   /* at a stop: the socket read to its end */
+	bool grow_refused; /* a grow of the buffer was refused, and said so */
 	/* runtime */
 	bool active;
 	struct nfct_sock sock;
@@ -931,10 +932,19 @@ static void start_dump(instanceConf_t *inst, bool report)
  * rebuild the flow table from a dump. */
 static void overrun(instanceConf_t *inst)
 {
-	int before = inst->sock.rcvbuf;
+	int before = inst->sock.rcvbuf, err;
 
 	STATSCOUNTER_INC(inst->ctrOverruns, inst->mutCtrOverruns);
-	if (nfct_sock_grow(&inst->sock, inst->rcvbuf_max) > before)
+	if (nfct_sock_grow(&inst->sock, inst->rcvbuf_max, &err) == before && err &&
+	    !inst->grow_refused) {
+		inst->grow_refused = true;
+		LogMsg(err, RS_RET_OK, LOG_WARNING,
+		       "imnfct: conntrack events lost (socket buffer overrun); the receive buffer "
+		       "stays %d bytes: the kernel refused to grow it (SO_RCVBUFFORCE needs "
+		       "CAP_NET_ADMIN, which a privilege drop takes away): give rcvbuf the size "
+		       "it needs at start",
+		       before);
+	} else if (inst->sock.rcvbuf > before)
 		LogMsg(0, RS_RET_OK, LOG_WARNING,
 		       "imnfct: conntrack events lost (socket buffer overrun %llu, %u events lost "
 		       "so "

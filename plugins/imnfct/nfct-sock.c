@@ -150,13 +150,15 @@ int nfct_sock_open(struct nfct_sock *s, const struct nfct_sock_cfg *cfg, char *e
 
 int nfct_sock_unsubscribe(struct nfct_sock *s)
 {
-	int ret = 0;
+	/* bind again with no groups: leaving needs no privilege (netlink_bind
+	 * checks CAP_NET_ADMIN only for groups joined), where
+	 * NETLINK_DROP_MEMBERSHIP would need it after a privilege drop */
+	struct sockaddr_nl addr = {
+		.nl_family = AF_NETLINK, .nl_pid = mnl_socket_get_portid(s->nl), .nl_groups = 0};
 
-	for (int group = 1; group <= 3; group++)
-		if (setsockopt(mnl_socket_get_fd(s->nl), SOL_NETLINK, NETLINK_DROP_MEMBERSHIP,
-			       &group, sizeof(group)) < 0)
-			ret = -errno;
-	return ret;
+	if (bind(mnl_socket_get_fd(s->nl), (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		return -errno;
+	return 0;
 }
 
 void nfct_sock_close(struct nfct_sock *s)
@@ -171,13 +173,42 @@ int nfct_sock_fd(const struct nfct_sock *s)
 	return mnl_socket_get_fd(s->nl);
 }
 
-int nfct_sock_grow(struct nfct_sock *s, int max)
+/* net.core.rmem_max of the caller's namespace, or 0 if unreadable. */
+static long rmem_max(void)
 {
-	int want = s->rcvbuf; /* the kernel reports twice what was asked: ask for that */
+	long v = 0;
+	FILE *f = fopen("/proc/sys/net/core/rmem_max", "re");
 
-	if (want >= max)
+	if (f != NULL) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v;
+}
+
+int nfct_sock_grow(struct nfct_sock *s, int max, int *err)
+{
+	int fd = mnl_socket_get_fd(s->nl), eff = 0;
+	/* the kernel reports twice what was asked (socket(7)): ask for what
+	 * it reports, to double it */
+	int req = s->rcvbuf > max / 2 ? max / 2 : s->rcvbuf;
+	socklen_t len = sizeof(eff);
+
+	*err = 0;
+	if (s->rcvbuf >= max)
 		return s->rcvbuf;
-	s->rcvbuf = rcvbuf_force(mnl_socket_get_fd(s->nl), want > max / 2 ? max / 2 : want);
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &req, sizeof(req)) < 0) {
+		*err = errno;
+		/* SO_RCVBUF sets twice the request capped at rmem_max: only
+		 * where that is more than the buffer has (privileges dropped
+		 * after a forced start would shrink it to rmem_max) */
+		if ((long)s->rcvbuf >= 2 * rmem_max() ||
+		    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &req, sizeof(req)) < 0)
+			return s->rcvbuf;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &eff, &len) == 0 && eff > s->rcvbuf)
+		s->rcvbuf = eff;
 	return s->rcvbuf;
 }
 

@@ -52,8 +52,11 @@ int nfct_sock_open(struct nfct_sock *s, const struct nfct_sock_cfg *cfg, char *e
 int nfct_sock_unsubscribe(struct nfct_sock *s);
 void nfct_sock_close(struct nfct_sock *s);
 int nfct_sock_fd(const struct nfct_sock *s);
-/* Double the receive buffer up to max; returns the new effective size. */
-int nfct_sock_grow(struct nfct_sock *s, int max);
+/* Double the receive buffer up to max; returns the new effective size. It
+ * never asks for less than the buffer has; a grow the kernel refuses
+ * (SO_RCVBUFFORCE needs CAP_NET_ADMIN, gone after a privilege drop) sets
+ * *err to its errno and leaves the size as it was. */
+int nfct_sock_grow(struct nfct_sock *s, int max, int *err);
 
 /* Whether addr (4 or 16 bytes of family) lies in one of the networks. */
 bool nfct_cidr_match(const struct nfct_cidr *c, int n, int family, const uint8_t *addr);

@@ -3,6 +3,9 @@
 # Sockets open before rsyslog drops privileges: with privdrop to "nobody"
 # packets still arrive. Interface names follow a rename between packets, and
 # the message time is the packet's kernel timestamp, with microseconds.
+# imnfct's receive buffer, forced at start, is never shrunk after the drop:
+# an overrun's grow is refused (no CAP_NET_ADMIN), said once, and the
+# buffer keeps its size.
 . "$(dirname "$0")/lib.sh"
 require_root
 two_hosts A B
@@ -43,3 +46,31 @@ for line in open('$W/out'):
     b = datetime.datetime.fromisoformat(ecs.replace('Z', '+00:00'))
     assert a == b and len(rep.split('.')[1]) == 6 + 6, line
 print('yes')")"
+
+# imnfct after a privilege drop: an overrun while frozen, then a refused grow.
+# The buffer forced at start is twice what SO_RCVBUF alone could set
+# (net.core.rmem_max, doubled by the kernel): only SO_RCVBUFFORCE could grow it.
+RS_MODS=imnfct
+RCVBUF=$((2 * $(cat /proc/sys/net/core/rmem_max)))
+ns_add F
+nsx F nft add table ip t
+cc -O2 -o "$W/ctinsert" "$TOP/tests/tools/ctinsert.c" -lmnl -lnetfilter_conntrack || exit 1
+rs_conf "
+global(privdrop.user.name=\"nobody\" privdrop.group.name=\"nogroup\")
+action(type=\"omfile\" file=\"$W/ct.out\" template=\"msgline\" fileCreateMode=\"0666\")
+input(type=\"imnfct\" netns=\"${NSP}F\" events=\"new\" rcvbuf=\"$RCVBUF\" rcvbuf.max=\"$((8 * RCVBUF))\")
+"
+rs_start
+start=$(sed -n 's/.*imnfct: listening to conntrack events.*socket receive buffer \([0-9]*\) bytes.*/\1/p' "$W/internal")
+kill -STOP "$RS_PID"
+nsx F "$W/ctinsert" $((RCVBUF / 100)) > /dev/null
+kill -CONT "$RS_PID"
+wait_for 30 grep -q "the kernel refused to grow it" "$W/internal"
+rs_stop
+expect_eq "imnfct: after the drop the overrun's grow is refused and said once; the buffer keeps its forced size" \
+	"1 imnfct: conntrack events lost (socket buffer overrun); the receive buffer stays $start bytes: the kernel refused to grow it (SO_RCVBUFFORCE needs CAP_NET_ADMIN, which a privilege drop takes away): give rcvbuf the size it needs at start" \
+	"$(grep -c "the kernel refused to grow it" "$W/internal") $(grep -o 'imnfct: conntrack events lost (socket buffer overrun); [^[]*start' "$W/internal" | head -1)"
+expect_eq "imnfct: the forced start size is above what SO_RCVBUF alone could set" yes \
+	"$([ "${start:-0}" -gt $((2 * $(cat /proc/sys/net/core/rmem_max))) ] && echo yes)"
+expect_eq "imnfct: leaving the event groups at the stop needs no privilege" "" \
+	"$(grep "cannot leave the conntrack event groups" "$W/internal")"
