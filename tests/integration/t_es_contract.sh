@@ -35,8 +35,16 @@ for _ in $(seq 300); do grep -q listening "$W/es.out" && break; sleep 0.1; done
 report() { curl -sS --cacert "$W/pki/ca.pem" "https://127.0.0.1:$PORT/_test/report"; }
 
 # the setup script, with the credentials rsyslog will use
-RSYSLOG_ES_PASSWORD=$PW "$TOP/contrib/elasticsearch/setup" "https://127.0.0.1:$PORT" \
-	--cacert "$W/pki/ca.pem" -u "rsyslog-netfilter:$PW" > "$W/setup.out" 2>&1
+# the installing account's password read once, from the environment, and
+# never on curl's command line (a ps of each curl while setup runs)
+(while sleep 0.01; do ps -eo args | grep "^curl " ; done > "$W/curl-args" 2> /dev/null) &
+PS_LOOP=$!
+ES_PASSWORD=$PW RSYSLOG_ES_PASSWORD=$PW "$TOP/contrib/elasticsearch/setup" "https://127.0.0.1:$PORT" \
+	--cacert "$W/pki/ca.pem" -u rsyslog-netfilter > "$W/setup.out" 2>&1
+kill "$PS_LOOP"
+wait "$PS_LOOP" 2> /dev/null
+expect_eq "setup: curl ran, and no curl command line held the password" "yes 0" \
+  "$([ -s "$W/curl-args" ] && echo yes) $(grep -c -F -e "$PW" "$W/curl-args")"
 expect_eq "setup installs policy, pipeline, template, role and user as shipped" \
   '{"/_ilm/policy/netfilter-logs": true, "/_index_template/netfilter": true, "/_ingest/pipeline/netfilter-geoip": true, "/_security/role/netfilter-writer": true, "/_security/user/rsyslog-netfilter": true}' \
   "$(report | python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)["puts"], sort_keys=True))')"

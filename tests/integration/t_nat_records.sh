@@ -62,8 +62,8 @@ pg_createcluster -p "$PGPORT" -d "$W/pgdata" "$PGVER" "$CLUSTER" > "$W/pgcreate.
 ON_EXIT="pg_dropcluster --stop $PGVER $CLUSTER; rm -f /var/log/postgresql/postgresql-$PGVER-$CLUSTER.log"
 pg_ctlcluster "$PGVER" "$CLUSTER" start || { notok "cluster started"; exit 1; }
 owner() { runuser -u postgres -- psql -X -q -At -p "$PGPORT" -d netfilter "$@"; }
-PW=$("$TOP/contrib/sql/setup-pgsql" -p "$PGPORT" | sed -n 's/^setup-pgsql: database netfilter, role rsyslog, password //p')
-[ -n "$PW" ] || { notok "setup-pgsql printed the password"; exit 1; }
+"$TOP/contrib/sql/setup-pgsql" -p "$PGPORT" -f "$W/pgpass" > /dev/null
+[ -s "$W/pgpass" ] || { notok "setup-pgsql wrote the password file"; exit 1; }
 
 mkdir -p "$W/rs.d" "$W/log/netfilter"
 install_snippet rsyslog.d/00-imnfct-module.conf "$W/rs.d/00.conf"
@@ -71,8 +71,7 @@ install_snippet rsyslog.d/50-imnfct.conf "$W/rs.d/50.conf" "${NSP}R"
 # what 75-nat-pgsql.conf says to add to the ruleset "nfct-nat"
 sed -i 's/^ruleset(name="nfct-nat" queue.type="Direct") {$/&\n\tcall nat-pgsql/' "$W/rs.d/50.conf"
 install_snippet examples/75-nat-pgsql.conf "$W/rs.d/75.conf"
-fill "$W/rs.d/75.conf" "the password setup-pgsql printed" "$PW"
-sed -i "s/port=\"5432\"/port=\"$PGPORT\"/" "$W/rs.d/75.conf"
+sed -i "s|127.0.0.1:5432/|127.0.0.1:$PGPORT/|; s|passfile=/etc/rsyslog-netfilter/pgpass|passfile=$W/pgpass|" "$W/rs.d/75.conf"
 rs_conf "include(file=\"$W/rs.d/*.conf\")
 ruleset(name=\"drop\") { stop }
 ruleset(name=\"small\") { action(type=\"omfile\" file=\"$W/small.log\" template=\"msgline\") }

@@ -29,11 +29,16 @@ expect_eq "stock pg_hba.conf: no trust line" 0 \
 owner() { runuser -u postgres -- psql -X -q -At -p "$PGPORT" -d netfilter "$@"; }
 as_rsyslog() { PGPASSWORD=$PW psql -X -q -At -h 127.0.0.1 -p "$PGPORT" -U rsyslog -d netfilter "$@"; }
 
-PW=$("$TOP/contrib/sql/setup-pgsql" -p "$PGPORT" | sed -n 's/^setup-pgsql: database netfilter, role rsyslog, password //p')
-[ -n "$PW" ] || { notok "setup-pgsql printed the password"; exit 1; }
+SETUP_OUT=$("$TOP/contrib/sql/setup-pgsql" -p "$PGPORT" -f "$W/pgpass")
+PW=$(cut -d: -f5- "$W/pgpass")
+[ -n "$PW" ] || { notok "setup-pgsql wrote the password file"; exit 1; }
+expect_eq "setup-pgsql: the password only in a 0600 password file, never printed" \
+  "setup-pgsql: database netfilter, role rsyslog, password in $W/pgpass (passfile= of the snippets' conninfo) | 600 127.0.0.1:$PGPORT:netfilter:rsyslog:" \
+  "$SETUP_OUT | $(stat -c %a "$W/pgpass") $(cut -d: -f1-4 "$W/pgpass"):"
 expect_eq "setup-pgsql: a login role without any other attribute" "t|f|f|f|f|f" \
   "$(owner -c "SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls FROM pg_roles WHERE rolname = 'rsyslog'")"
-expect_eq "setup-pgsql is idempotent" 0 "$(RSYSLOG_PGSQL_PASSWORD=$PW "$TOP/contrib/sql/setup-pgsql" -p "$PGPORT" > /dev/null; echo $?)"
+expect_eq "setup-pgsql is idempotent and keeps the password" "0 $PW" \
+  "$("$TOP/contrib/sql/setup-pgsql" -p "$PGPORT" -f "$W/pgpass" > /dev/null; echo $?) $(cut -d: -f5- "$W/pgpass")"
 expect_eq "rsyslog may run conntrack_event() and nothing else" \
   "ERROR:  permission denied for table conntrack
 ERROR:  permission denied for table conntrack_rejected
@@ -49,8 +54,7 @@ install_snippet rsyslog.d/50-imnfct.conf "$W/rs.d/50.conf" "${NSP}F"
 # what 70-pgsql.conf says to add to the ruleset "nfct"
 sed -i 's/^ruleset(name="nfct" queue.type="Direct") {$/&\n\tcall nfct-pgsql/' "$W/rs.d/50.conf"
 install_snippet examples/70-pgsql.conf "$W/rs.d/70.conf"
-fill "$W/rs.d/70.conf" "the password setup-pgsql printed" "$PW"
-sed -i "s/port=\"5432\"/port=\"$PGPORT\"/" "$W/rs.d/70.conf"
+sed -i "s|127.0.0.1:5432/|127.0.0.1:$PGPORT/|; s|passfile=/etc/rsyslog-netfilter/pgpass|passfile=$W/pgpass|" "$W/rs.d/70.conf"
 rs_conf "include(file=\"$W/rs.d/*.conf\")"
 rs_start
 
