@@ -48,6 +48,19 @@ ERROR:  permission denied for schema public" \
   "$(as_rsyslog -c "SELECT count(*) FROM conntrack" -c "SELECT count(*) FROM conntrack_rejected" \
 	-c "DELETE FROM conntrack" -c "SELECT conntrack_partitions(0)" -c "CREATE TABLE x ()" 2>&1 | grep '^ERROR')"
 
+# CVE-2018-1058's class: a public.to_timestamp(numeric) of another role
+# (where CREATE on public was granted, as an upgraded database has it) must
+# not run inside nat_record(), which runs with the owner's rights
+owner -c "CREATE ROLE rnf_other" -c "GRANT CREATE ON SCHEMA public TO rnf_other" > /dev/null
+owner -c "SET ROLE rnf_other" -c "CREATE FUNCTION public.to_timestamp(numeric) RETURNS timestamptz LANGUAGE plpgsql AS \$\$ BEGIN RAISE EXCEPTION 'hijacked'; END \$\$" > /dev/null
+as_rsyslog -c "SELECT nat_record('h1', 'C 1764471600000 1764471601000 udp s 10.9.0.1:1 198.51.100.9:2 203.0.113.9:3 7')" > /dev/null 2>&1
+expect_eq "a public function of another role does not run in the owner's functions" "0 1" \
+  "$(owner -c "SELECT count(*) FROM nat_rejected WHERE error LIKE '%hijacked%'") $(owner -c "SELECT count(*) FROM nat_mapping WHERE host = 'h1'")"
+expect_eq "setup-pgsql: CREATE on public revoked from PUBLIC" "f" \
+  "$(owner -c "SELECT has_schema_privilege('rsyslog', 'public', 'CREATE')")"
+owner -c "DROP FUNCTION public.to_timestamp(numeric)" -c "DELETE FROM nat_mapping WHERE host = 'h1'" \
+  -c "REVOKE CREATE ON SCHEMA public FROM rnf_other" -c "DROP ROLE rnf_other" > /dev/null
+
 mkdir -p "$W/rs.d"
 install_snippet rsyslog.d/00-imnfct-module.conf "$W/rs.d/00.conf"
 install_snippet rsyslog.d/50-imnfct.conf "$W/rs.d/50.conf" "${NSP}F"
