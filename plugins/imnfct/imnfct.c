@@ -48,6 +48,7 @@
 #include "rsyslog-guard.h"
 #include "nfct-event.h"
 #include "nfct-fields.h"
+#include "nfct-filter.h"
 #include "nfct-nat.h"
 #include "nfct-sock.h"
 #include "nfct-table.h"
@@ -652,12 +653,12 @@ BEGINfreeCnf
 	readbuf = NULL;
 ENDfreeCnf
 
-/* zone, NAT-only and lists with IPv6 prefixes have no kernel filter here:
- * applied in the module and counted (IPv4 lists are checked again, cheaply) */
+/* Every filter, for events and dump entries alike: the event types, the
+ * family, zone and NAT-only (no kernel filter here), and the filters the
+ * kernel also applies to events (nfct-filter.h), which a dump entry has
+ * not been through. Counted when not wanted. */
 static bool wanted(const instanceConf_t *inst, const struct nfct_event *ev, bool existing)
 {
-	const struct nfct_filter_cfg *f = &inst->filter;
-
 	if (!existing && !(inst->events & ev->type))
 		return false;
 	if (inst->family && ev->family != inst->family)
@@ -666,11 +667,7 @@ static bool wanted(const instanceConf_t *inst, const struct nfct_event *ev, bool
 		return false;
 	if (inst->nat_only && !(ev->ct.status & (CT_SRC_NAT | CT_DST_NAT)))
 		return false;
-	if (f->nsrc && !nfct_cidr_match(f->src, f->nsrc, ev->family, ev->ct.orig.src))
-		return false;
-	if (f->ndst && !nfct_cidr_match(f->dst, f->ndst, ev->family, ev->ct.orig.dst))
-		return false;
-	return true;
+	return nfct_filter_match(&inst->filter, ev);
 }
 
 /* The flow table: NEW records when a flow was seen to start, DESTROY takes

@@ -14,6 +14,7 @@
 #include "ct-build.h"
 #include "nfct-event.h"
 #include "nfct-fields.h"
+#include "nfct-filter.h"
 #include "nfct-sock.h"
 #include "nfct-table.h"
 #include "unit.h"
@@ -136,6 +137,31 @@ static void test_counters_above_int64(void)
 	      strstr(text, "\"orig.raw.pktlen\":9223372036854775813,") != NULL);
 }
 
+/* The filters a dump entry goes through, as an event goes through the
+ * kernel's: protocol, networks, mark. */
+static void test_filter_match(void)
+{
+	char buf[2048];
+	struct nfct_event ev;
+	struct nfct_filter_cfg f = {0};
+
+	CHECK("parsed", nfct_event_parse(snat_destroy(buf), false, &ev) == 0);
+	CHECK("no filter: passes", nfct_filter_match(&f, &ev));
+	f = (struct nfct_filter_cfg){.protos = {6}, .nprotos = 1};
+	CHECK("protocols=tcp: a UDP flow does not pass", !nfct_filter_match(&f, &ev));
+	f = (struct nfct_filter_cfg){.protos = {6, 17}, .nprotos = 2};
+	CHECK("protocols=tcp,udp: it passes", nfct_filter_match(&f, &ev));
+	f = (struct nfct_filter_cfg){.has_mark = true, .mark = 0x20, .mark_mask = 0xf0};
+	CHECK("mark 0x20/0xf0: mark 0 does not pass", !nfct_filter_match(&f, &ev));
+	f = (struct nfct_filter_cfg){.has_mark = true, .mark = 0, .mark_mask = 0xff};
+	CHECK("mark 0/0xff: it passes", nfct_filter_match(&f, &ev));
+	f = (struct nfct_filter_cfg){.nsrc = 1};
+	CHECK("src", nfct_parse_cidr("192.168.1.0/24", &f.src[0]));
+	CHECK("src 192.168.1.0/24: it passes", nfct_filter_match(&f, &ev));
+	CHECK("src", nfct_parse_cidr("10.0.0.0/8", &f.src[0]));
+	CHECK("src 10.0.0.0/8: it does not", !nfct_filter_match(&f, &ev));
+}
+
 /* Without kernel timestamps the start comes from the flow table. */
 static void test_times_without_kernel_timestamps(void)
 {
@@ -213,6 +239,7 @@ int main(void)
 	tzset();
 	RUN(test_snat_destroy);
 	RUN(test_counters_above_int64);
+	RUN(test_filter_match);
 	RUN(test_times_without_kernel_timestamps);
 	RUN(test_event_types);
 	RUN(test_table_bounded);
