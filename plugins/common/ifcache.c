@@ -150,11 +150,14 @@ static void reply_cb(const struct nlmsghdr *nlh, void *data)
 	}
 }
 
-/* Read what an earlier query left behind, so replies never lose step. */
+/* Read what an earlier query left behind, so replies never lose step;
+ * replies are matched by sequence anyway, so a bound on the reads keeps a
+ * foreign sender from holding the reader here. */
 static void drain_stale(struct ifcache *c, char *buf)
 {
-	while (nl_recv(mnl_socket_get_fd(c->q), buf, QUERY_BUF, MSG_DONTWAIT, &c->drops) > 0)
-		;
+	for (int i = 0; i < 64; i++)
+		if (nl_recv(mnl_socket_get_fd(c->q), buf, QUERY_BUF, MSG_DONTWAIT, &c->drops) < 0)
+			break;
 }
 
 /* One request and its replies on the query socket; returns the error the
@@ -166,6 +169,7 @@ static int query(struct ifcache *c, uint16_t flags, uint32_t index)
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
 	struct reply r = {c, 0, false, 0};
+	int64_t deadline;
 	ssize_t n;
 
 	drain_stale(c, buf);
@@ -179,11 +183,12 @@ static int query(struct ifcache *c, uint16_t flags, uint32_t index)
 	ifi->ifi_index = (int)index;
 	if (mnl_socket_sendto(c->q, nlh, nlh->nlmsg_len) < 0)
 		return -1;
+	/* one deadline for the whole query: datagrams that are not its
+	 * answer (a foreign sender's) never extend it */
+	deadline = nl_mono_ms() + QUERY_TIMEOUT_MS;
 	while (!r.done) {
-		n = nl_recv(mnl_socket_get_fd(c->q), buf, sizeof(buf), 0, &c->drops);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
+		n = nl_recv_wait(mnl_socket_get_fd(c->q), buf, sizeof(buf), deadline, &c->drops);
+		if (n < 0)
 			return -1;
 		nl_datagram_walk(buf, (size_t)n, reply_cb, &r);
 	}
@@ -193,6 +198,7 @@ static int query(struct ifcache *c, uint16_t flags, uint32_t index)
 static void dump(struct ifcache *c)
 {
 	c->redump = false;
+	c->dumped_at = now_s();
 	c->n = 0;
 	query(c, NLM_F_DUMP, 0);
 }
@@ -235,12 +241,19 @@ int ifcache_fd(const struct ifcache *c)
 void ifcache_process(struct ifcache *c)
 {
 	static __thread char buf[QUERY_BUF];
-	ssize_t n;
+	ssize_t n = 0;
 
-	while ((n = nl_recv(ifcache_fd(c), buf, sizeof(buf), MSG_DONTWAIT, &c->drops)) > 0)
+	for (int i = 0; i < 64; i++) {
+		n = nl_recv(ifcache_fd(c), buf, sizeof(buf), MSG_DONTWAIT, &c->drops);
+		if (n < 0)
+			break;
 		nl_datagram_walk(buf, (size_t)n, notify_cb, c);
-	/* ENOBUFS: notifications were lost, rebuild from a dump */
-	if ((n < 0 && errno == ENOBUFS) || c->redump)
+	}
+	/* ENOBUFS: notifications were lost, rebuild from a dump; at most one
+	 * dump a second, however often links change under it (DUMP_INTR) */
+	if (n < 0 && errno == ENOBUFS)
+		c->redump = true;
+	if (c->redump && now_s() > c->dumped_at)
 		dump(c);
 }
 

@@ -31,7 +31,8 @@ struct ifcache {
 	struct mnl_socket *ev; /* link notifications */
 	struct mnl_socket *q;  /* queries */
 	unsigned seq;
-	bool redump; /* a dump was interrupted or notifications were lost */
+	bool redump;	  /* a dump was interrupted or notifications were lost */
+	time_t dumped_at; /* monotonic seconds of the last dump: one a second at most */
 	struct ifcache_ent *ents;
 	size_t n, cap;
 	uint64_t misses;

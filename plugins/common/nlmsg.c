@@ -3,36 +3,58 @@
 #include "nlmsg.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 
 #include <linux/netlink.h>
 
 ssize_t nl_recv(int fd, void *buf, size_t size, int flags, struct nl_rx_drops *drops)
 {
+	struct sockaddr_nl from;
+	struct iovec iov = {buf, size};
+	struct msghdr msg = {
+		.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov, .msg_iovlen = 1};
+	ssize_t n;
+
+	memset(&from, 0, sizeof(from));
+	n = recvmsg(fd, &msg, flags);
+	if (n < 0)
+		return n;
+	if (msg.msg_namelen != sizeof(from) || from.nl_family != AF_NETLINK || from.nl_pid != 0) {
+		drops->foreign++;
+		return 0;
+	}
+	if (msg.msg_flags & MSG_TRUNC) {
+		drops->truncated++;
+		return 0;
+	}
+	return n;
+}
+
+int64_t nl_mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+ssize_t nl_recv_wait(int fd, void *buf, size_t size, int64_t deadline_ms, struct nl_rx_drops *drops)
+{
 	for (;;) {
-		struct sockaddr_nl from;
-		struct iovec iov = {buf, size};
-		struct msghdr msg = {.msg_name = &from,
-				     .msg_namelen = sizeof(from),
-				     .msg_iov = &iov,
-				     .msg_iovlen = 1};
+		int64_t left = deadline_ms - nl_mono_ms();
+		struct pollfd p = {.fd = fd, .events = POLLIN};
 		ssize_t n;
 
-		memset(&from, 0, sizeof(from));
-		n = recvmsg(fd, &msg, flags);
-		if (n < 0)
+		if (left <= 0 || poll(&p, 1, (int)left) == 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		n = nl_recv(fd, buf, size, MSG_DONTWAIT, drops);
+		if (n > 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
 			return n;
-		if (msg.msg_namelen != sizeof(from) || from.nl_family != AF_NETLINK ||
-		    from.nl_pid != 0) {
-			drops->foreign++;
-			continue;
-		}
-		if (msg.msg_flags & MSG_TRUNC) {
-			drops->truncated++;
-			continue;
-		}
-		return n;
 	}
 }
 

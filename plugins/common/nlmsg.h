@@ -22,8 +22,19 @@ struct nl_rx_drops {
  * CAP_NET_ADMIN over the namespace's user namespace - root in a container
  * whose namespace an input watches - can send to our port id; such
  * datagrams, and datagrams cut by a short buffer, are dropped and counted
- * in drops. Returns like recv(). */
+ * in drops, and 0 is returned for them: each counts as a datagram read, so
+ * a sender that never stops cannot keep a reader in one call (a kernel
+ * datagram is never empty). Otherwise returns like recv(). */
 ssize_t nl_recv(int fd, void *buf, size_t size, int flags, struct nl_rx_drops *drops);
+
+/* CLOCK_MONOTONIC in milliseconds, for deadlines. */
+int64_t nl_mono_ms(void);
+
+/* A kernel datagram, waited for until deadline_ms (CLOCK_MONOTONIC, ms):
+ * foreign datagrams are skipped without extending the wait. Returns like
+ * recv(), or -1 with ETIMEDOUT. */
+ssize_t nl_recv_wait(int fd, void *buf, size_t size, int64_t deadline_ms,
+		     struct nl_rx_drops *drops);
 
 /* Up to max (at most NL_HEADS_MAX) datagrams at once, without waiting, of
  * which only the first message's header is read (the rest is discarded:

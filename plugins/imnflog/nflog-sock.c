@@ -48,6 +48,9 @@ static struct nlmsghdr *put_cfg_header(char *buf, struct nflog_sock *s, uint16_t
 	return nlh;
 }
 
+/* The kernel answers a config message at once; never wait longer. */
+#define TALK_TIMEOUT_MS 5000
+
 /* Send one config message and wait for its ACK; returns 0 or -errno. */
 static int talk(struct nflog_sock *s, struct nlmsghdr *nlh)
 {
@@ -56,9 +59,10 @@ static int talk(struct nflog_sock *s, struct nlmsghdr *nlh)
 
 	if (mnl_socket_sendto(s->nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
-	for (;;) {
-		/* the kernel's answer only: a forged ACK would pass for it */
-		n = nl_recv(mnl_socket_get_fd(s->nl), buf, sizeof(buf), 0, &s->drops);
+	for (int64_t deadline = nl_mono_ms() + TALK_TIMEOUT_MS;;) {
+		/* the kernel's answer only: a forged ACK would pass for it, and
+		 * a foreign sender never extends the wait */
+		n = nl_recv_wait(mnl_socket_get_fd(s->nl), buf, sizeof(buf), deadline, &s->drops);
 		if (n < 0)
 			return -errno;
 		/* packets may already arrive for the group: skip them */

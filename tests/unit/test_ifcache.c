@@ -2,12 +2,17 @@
 /* The interface-name cache on real rtnetlink, in a network namespace of
  * its own: replies left over by an earlier query cut short must not put
  * later queries out of step, and a gone interface is asked for at most
- * once a second. Needs root (unshare). */
+ * once a second; a foreign sender cannot extend a wait for the kernel.
+ * Needs root (unshare). */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <net/if.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
@@ -57,6 +62,44 @@ static void test_stale_replies(void)
 	ifcache_close(&c);
 }
 
+/* A process that keeps sending to a socket's port id (root in a watched
+ * container can): a wait for the kernel's answer still ends at its
+ * deadline, while the sender goes on, and the datagrams are counted. */
+static void test_foreign_sender_bounded(void)
+{
+	struct mnl_socket *a = mnl_socket_open(NETLINK_ROUTE), *b = mnl_socket_open(NETLINK_ROUTE);
+	struct nl_rx_drops drops = {0};
+	char buf[256];
+	pid_t child;
+	ssize_t n;
+	int err, status;
+
+	CHECK("sockets", a && b && mnl_socket_bind(a, 0, MNL_SOCKET_AUTOPID) == 0 &&
+				 mnl_socket_bind(b, 0, MNL_SOCKET_AUTOPID) == 0);
+	child = fork();
+	if (child == 0) {
+		struct sockaddr_nl to = {.nl_family = AF_NETLINK,
+					 .nl_pid = mnl_socket_get_portid(a)};
+		struct nlmsghdr h = {.nlmsg_len = sizeof(h), .nlmsg_type = NLMSG_NOOP};
+
+		for (int i = 0; i < 150; i++) { /* every 20 ms, for 3 s */
+			sendto(mnl_socket_get_fd(b), &h, sizeof(h), 0, (struct sockaddr *)&to,
+			       sizeof(to));
+			usleep(20000);
+		}
+		_exit(0);
+	}
+	n = nl_recv_wait(mnl_socket_get_fd(a), buf, sizeof(buf), nl_mono_ms() + 300, &drops);
+	err = errno;
+	CHECK("no kernel datagram: the wait ends", n == -1 && err == ETIMEDOUT);
+	CHECK("it ends while the sender still sends", waitpid(child, &status, WNOHANG) == 0);
+	CHECK("the foreign datagrams are counted", drops.foreign > 0);
+	kill(child, SIGKILL);
+	waitpid(child, &status, 0);
+	mnl_socket_close(a);
+	mnl_socket_close(b);
+}
+
 int main(void)
 {
 	if (unshare(CLONE_NEWNET) < 0) {
@@ -64,5 +107,6 @@ int main(void)
 		return 0;
 	}
 	RUN(test_stale_replies);
+	RUN(test_foreign_sender_bounded);
 	UNIT_EXIT();
 }
