@@ -73,7 +73,8 @@ DEFobjCurrIf(statsobj)
 #define MAX_INPUTS    64
 #define DRAIN_MAX     64 /* datagrams per socket per round: fairness, shutdown */
 #define RCVBUF_MIN    (64 << 20)
-#define NAT_SAVE_MS   1000 /* how often the time of the last NAT record is saved */
+#define NAT_SAVE_MS   1000  /* how often the time of the last NAT record is saved */
+#define RESYNC_MIN_MS 10000 /* resync dumps at most this often */
 
 /* The NAT record stream of an input (nat.ruleset): records, and what
  * makes its gaps visible in it (nfct-nat.h, doc/nat-accountability.md). */
@@ -114,7 +115,8 @@ struct instanceConf_s {
 	bool dump_ok;		 /* the dump socket opened */
 	struct nfct_dump dumper; /* start-up dump and resyncs */
 	bool reporting;		 /* the dump under way is the start-up one */
-	bool resync;		 /* a resync is due once the dump under way ends */
+	bool resync;		 /* a resync is due: maybe_resync starts it */
+	int64_t resync_at;	 /* when the last resync started, ms; 0: none yet */
 	struct nfct_table table;
 	uint64_t foreign_seen, truncated_seen; /* what the counters hold already */
 	uint32_t drops_seen;		       /* the event socket's sk_drops, counted */
@@ -949,13 +951,25 @@ static void overrun(instanceConf_t *inst)
 		       (unsigned long long)inst->ctrOverruns,
 		       rcvbuf_drops(nfct_sock_fd(&inst->sock)), before, inst->sock.rcvbuf,
 		       inst->rcvbuf_max);
-	if (!inst->dump_ok)
+	if (inst->dump_ok)
+		inst->resync = true; /* started by maybe_resync */
+}
+
+/* A resync dump once the overload is over, and one per RESYNC_MIN_MS at
+ * most: a dump reads the whole table (with nat.ruleset an A record per
+ * mapping), and one per overrun of a sustained overload would run them
+ * back to back, each adding to the load that overran the socket. */
+static void maybe_resync(instanceConf_t *inst, bool drops_now)
+{
+	int64_t now = now_ms();
+
+	if (!inst->resync || inst->dumper.running || drops_now ||
+	    (inst->resync_at && now - inst->resync_at < RESYNC_MIN_MS))
 		return;
+	inst->resync = false;
+	inst->resync_at = now;
 	STATSCOUNTER_INC(inst->ctrResyncs, inst->mutCtrResyncs);
-	if (inst->dumper.running)
-		inst->resync = true;
-	else
-		start_dump(inst, false);
+	start_dump(inst, false);
 }
 
 /* Entries of a dump: the start-up one reports every flow alive (as an
@@ -987,11 +1001,14 @@ static void dump_entry(const struct nlmsghdr *nlh, void *data)
 	}
 }
 
-/* Some of the dump under way: DRAIN_MAX datagrams at most. */
+/* Some of the dump under way: one datagram a round. A dump datagram holds
+ * about a hundred entries (up to 32 KiB), an event datagram one: one dump
+ * datagram weighs about as much as the DRAIN_MAX event datagrams each
+ * event socket may read in the same round. */
 static void dump_step(instanceConf_t *inst)
 {
 	char err[512];
-	int ret = nfct_dump_step(&inst->dumper, DRAIN_MAX, dump_entry, inst, err, sizeof(err));
+	int ret = nfct_dump_step(&inst->dumper, 1, dump_entry, inst, err, sizeof(err));
 
 	if (ret == 0 && inst->nat.ruleset)
 		nat_marker_submit(inst, NAT_REC_SYNCED, inst->nat.dump_from, now_ms(), "dump");
@@ -1004,10 +1021,6 @@ static void dump_step(instanceConf_t *inst)
 	else if (inst->reporting)
 		LogMsg(0, RS_RET_OK, LOG_INFO, "imnfct: start-up dump: %ld existing flows",
 		       inst->dumper.count);
-	if (inst->resync) {
-		inst->resync = false;
-		start_dump(inst, false);
-	}
 }
 
 /* Read up to DRAIN_MAX datagrams, none after the deadline (0: none); true
@@ -1043,10 +1056,12 @@ static bool drain(instanceConf_t *inst, int64_t deadline)
 
 /* What the kernel (events that did not fit the socket buffer: one event
  * per datagram, so the exact loss) and nl_recv (on the event and dump
- * sockets) dropped since the last look, into the counters. */
-static void count_drops(instanceConf_t *inst)
+ * sockets) dropped since the last look, into the counters. True when the
+ * kernel dropped some since. */
+static bool count_drops(instanceConf_t *inst)
 {
 	uint32_t kernel = rcvbuf_drops(nfct_sock_fd(&inst->sock));
+	bool dropped = kernel != inst->drops_seen;
 
 	nat_drops(inst, kernel - inst->drops_seen);
 	if (kernel != inst->drops_seen) {
@@ -1067,6 +1082,7 @@ static void count_drops(instanceConf_t *inst)
 	}
 	inst->foreign_seen = foreign;
 	inst->truncated_seen = truncated;
+	return dropped;
 }
 
 /* ---- stop: the events the kernel queued are logged, or counted as lost ---- */
@@ -1206,7 +1222,7 @@ BEGINrunInput
 		 * the interval between two looks at the drop count */
 		for (instanceConf_t *inst = runModConf->root; inst; inst = inst->next) {
 			if (inst->active) {
-				count_drops(inst);
+				maybe_resync(inst, count_drops(inst));
 				submit(inst);
 			}
 		}
