@@ -75,6 +75,7 @@ DEFobjCurrIf(statsobj)
 #define RCVBUF_MIN    (64 << 20)
 #define NAT_SAVE_MS   1000  /* how often the time of the last NAT record is saved */
 #define RESYNC_MIN_MS 10000 /* resync dumps at most this often */
+#define IDLE_HINT_MS  10000 /* no event this long after an empty start: say why */
 
 /* The NAT record stream of an input (nat.ruleset): records, and what
  * makes its gaps visible in it (nfct-nat.h, doc/nat-accountability.md). */
@@ -108,6 +109,8 @@ struct instanceConf_s {
 	size_t table_size;
 	struct nat_stream nat;
 	bool emptied;	   /* at a stop: the socket read to its end */
+	bool empty_start;  /* the namespace's table was empty at start, no hint given yet */
+	int64_t started;   /* when the input started, monotonic ms */
 	bool grow_refused; /* a grow of the buffer was refused, and said so */
 	/* runtime */
 	bool active;
@@ -546,6 +549,8 @@ static void open_inst(instanceConf_t *inst)
 		return;
 	}
 	check_kernel(inst, &sys);
+	inst->empty_start = sys.count == 0;
+	inst->started = im_mono_ms();
 	if (cfg.rcvbuf == 0)
 		cfg.rcvbuf = auto_rcvbuf(inst, sys.max);
 	if (nfct_sock_open(&inst->sock, &cfg, err, sizeof(err)) < 0) {
@@ -955,6 +960,25 @@ static void overrun(instanceConf_t *inst)
 		inst->resync = true; /* started by maybe_resync */
 }
 
+/* A namespace tracks connections only once a rule uses conntrack
+ * (nf_ct_netns_get: nftables' ct expressions and NAT, iptables' conntrack,
+ * state and NAT targets); until then there is nothing to report. An empty
+ * table at start and no event for IDLE_HINT_MS: say so, once. */
+static void maybe_hint_idle(instanceConf_t *inst)
+{
+	if (!inst->empty_start || im_mono_ms() - inst->started < IDLE_HINT_MS)
+		return;
+	inst->empty_start = false;
+	if (inst->ctrReceived != 0)
+		return;
+	LogMsg(0, RS_RET_OK, LOG_INFO,
+	       "imnfct: namespace %s: no conntrack event in %d s, and the table was empty at "
+	       "start: the kernel tracks connections in a namespace only once a rule uses "
+	       "conntrack (nftables: a ct expression or a NAT chain; iptables: conntrack, state "
+	       "or NAT), so with none there is nothing to report",
+	       inst->netns ? inst->netns : "rsyslogd's own", IDLE_HINT_MS / 1000);
+}
+
 /* A resync dump once the overload is over, and one per RESYNC_MIN_MS at
  * most: a dump reads the whole table (with nat.ruleset an A record per
  * mapping), and one per overrun of a sustained overload would run them
@@ -1223,6 +1247,7 @@ BEGINrunInput
 		for (instanceConf_t *inst = runModConf->root; inst; inst = inst->next) {
 			if (inst->active) {
 				maybe_resync(inst, count_drops(inst));
+				maybe_hint_idle(inst);
 				submit(inst);
 			}
 		}

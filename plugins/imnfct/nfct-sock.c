@@ -388,6 +388,7 @@ void nfct_read_sysctls(struct nfct_sysctls *s)
 	s->acct = (int)read_long("nf_conntrack_acct");
 	s->timestamp = (int)read_long("nf_conntrack_timestamp");
 	s->max = read_long("nf_conntrack_max");
+	s->count = read_long("nf_conntrack_count");
 }
 
 int nfct_write_sysctls(void)

@@ -93,7 +93,8 @@ int nfct_dump_step(struct nfct_dump *d, int max, nfct_dump_cb cb, void *data, ch
 /* The sysctls of the current namespace (-1 when unreadable). */
 struct nfct_sysctls {
 	int events, acct, timestamp;
-	long max; /* nf_conntrack_max */
+	long max;   /* nf_conntrack_max */
+	long count; /* nf_conntrack_count: entries in the table now */
 };
 void nfct_read_sysctls(struct nfct_sysctls *s);
 /* Sets events=1, acct=1, timestamp=1; returns 0 or -errno. */

@@ -82,3 +82,17 @@ expect_eq "no CAP_NET_ADMIN: clear error" \
   "imnfct: cannot subscribe to conntrack events (needs CAP_NET_ADMIN: run rsyslogd as root): Operation not permitted; this input is not started" \
   "$(grep -m1 -o 'imnfct: cannot subscribe[^[]*started' "$W/internal")"
 rs_stop
+
+# A namespace where no rule uses conntrack tracks nothing: said once
+ns_add E
+rs_conf "
+input(type=\"imnfct\" netns=\"${NSP}E\")
+action(type=\"omfile\" file=\"$W/e.json\" template=\"jsonline\")
+"
+rs_start
+wait_for 30 grep -q "no conntrack event in" "$W/internal"
+rs_stop
+expect_eq "no rule uses conntrack: the hint, once" \
+  "1 imnfct: namespace ${NSP}E: no conntrack event in 10 s, and the table was empty at start: the kernel tracks connections in a namespace only once a rule uses conntrack (nftables: a ct expression or a NAT chain; iptables: conntrack, state or NAT), so with none there is nothing to report" \
+  "$(grep -c "no conntrack event in" "$W/internal") $(grep -o 'imnfct: namespace [^ ]*: no conntrack event in[^[]*report' "$W/internal")"
+exit $FAILED
