@@ -13,6 +13,7 @@
 
 #include "jemit.h"
 #include "netns.h"
+#include "nlmsg.h"
 
 #define IM_MSG_MAX 8192 /* a message's text: the kernel line, or a JSON document */
 
@@ -189,14 +190,6 @@ static inline void im_netns_leave(const char *module, struct netns_guard *g)
 	exit(EXIT_FAILURE);
 }
 
-static inline int64_t im_mono_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* How long rsyslogd waits for an input thread to return once it asks it to
  * stop (inputs.timeout.shutdown, default 1000 ms), before it cancels the
  * thread (threads.c: thrdTerminateNonCancel). It asks in turn, after
@@ -214,7 +207,7 @@ static inline int im_stop_timeout_ms(void)
  * scheduling. */
 static inline void im_stop_deadlines(int timeout, int64_t *log_until, int64_t *count_until)
 {
-	int64_t now = im_mono_ms();
+	int64_t now = nl_mono_ms();
 
 	*log_until = now + timeout * 3 / 4;
 	*count_until = now + timeout * 9 / 10;

@@ -10,6 +10,13 @@
 
 #include <linux/netlink.h>
 
+/* sent by the kernel: port id 0 */
+static bool from_kernel(const struct msghdr *m, const struct sockaddr_nl *from)
+{
+	return m->msg_namelen == sizeof(*from) && from->nl_family == AF_NETLINK &&
+	       from->nl_pid == 0;
+}
+
 ssize_t nl_recv(int fd, void *buf, size_t size, int flags, struct nl_rx_drops *drops)
 {
 	struct sockaddr_nl from;
@@ -22,7 +29,7 @@ ssize_t nl_recv(int fd, void *buf, size_t size, int flags, struct nl_rx_drops *d
 	n = recvmsg(fd, &msg, flags);
 	if (n < 0)
 		return n;
-	if (msg.msg_namelen != sizeof(from) || from.nl_family != AF_NETLINK || from.nl_pid != 0) {
+	if (!from_kernel(&msg, &from)) {
 		drops->foreign++;
 		return 0;
 	}
@@ -80,10 +87,7 @@ int nl_recv_heads(int fd, uint16_t *types, int max, struct nl_rx_drops *drops)
 	if (n < 0)
 		return -1;
 	for (int i = 0; i < n; i++) {
-		const struct msghdr *m = &msgs[i].msg_hdr;
-
-		if (m->msg_namelen != sizeof(from[i]) || from[i].nl_family != AF_NETLINK ||
-		    from[i].nl_pid != 0) {
+		if (!from_kernel(&msgs[i].msg_hdr, &from[i])) {
 			drops->foreign++;
 			continue;
 		}

@@ -550,7 +550,7 @@ static void open_inst(instanceConf_t *inst)
 	}
 	check_kernel(inst, &sys);
 	inst->empty_start = sys.count == 0;
-	inst->started = im_mono_ms();
+	inst->started = nl_mono_ms();
 	if (cfg.rcvbuf == 0)
 		cfg.rcvbuf = auto_rcvbuf(inst, sys.max);
 	if (nfct_sock_open(&inst->sock, &cfg, err, sizeof(err)) < 0) {
@@ -966,7 +966,7 @@ static void overrun(instanceConf_t *inst)
  * table at start and no event for IDLE_HINT_MS: say so, once. */
 static void maybe_hint_idle(instanceConf_t *inst)
 {
-	if (!inst->empty_start || im_mono_ms() - inst->started < IDLE_HINT_MS)
+	if (!inst->empty_start || nl_mono_ms() - inst->started < IDLE_HINT_MS)
 		return;
 	inst->empty_start = false;
 	if (inst->ctrReceived != 0)
@@ -985,10 +985,12 @@ static void maybe_hint_idle(instanceConf_t *inst)
  * back to back, each adding to the load that overran the socket. */
 static void maybe_resync(instanceConf_t *inst, bool drops_now)
 {
-	int64_t now = now_ms();
+	int64_t now;
 
-	if (!inst->resync || inst->dumper.running || drops_now ||
-	    (inst->resync_at && now - inst->resync_at < RESYNC_MIN_MS))
+	if (!inst->resync || inst->dumper.running || drops_now)
+		return;
+	now = now_ms();
+	if (inst->resync_at && now - inst->resync_at < RESYNC_MIN_MS)
 		return;
 	inst->resync = false;
 	inst->resync_at = now;
@@ -1056,7 +1058,7 @@ static bool drain(instanceConf_t *inst, int64_t deadline)
 	bool emptied = false;
 	ssize_t n;
 
-	for (int i = 0; i < DRAIN_MAX && (deadline == 0 || im_mono_ms() < deadline); i++) {
+	for (int i = 0; i < DRAIN_MAX && (deadline == 0 || nl_mono_ms() < deadline); i++) {
 		n = nl_recv(fd, readbuf, READ_BUF_SIZE, MSG_DONTWAIT, &inst->sock.drops);
 		if (n < 0) {
 			if (errno == ENOBUFS) {
@@ -1119,7 +1121,7 @@ static bool count_rest(instanceConf_t *inst, int64_t deadline, uint64_t *left)
 	uint16_t types[NL_HEADS_MAX];
 	int n;
 
-	while (im_mono_ms() < deadline) {
+	while (nl_mono_ms() < deadline) {
 		n = nl_recv_heads(fd, types, NL_HEADS_MAX, &inst->sock.drops);
 		for (int i = 0; i < n; i++)
 			if ((types[i] >> 8) == NFNL_SUBSYS_CTNETLINK)
@@ -1170,7 +1172,7 @@ static void stop_inputs(void)
 					strerror(errno));
 	}
 	im_stop_deadlines(timeout, &log_until, &count_until);
-	while (pending && im_mono_ms() < log_until) {
+	while (pending && nl_mono_ms() < log_until) {
 		pending = false;
 		for (inst = runModConf->root; inst; inst = inst->next)
 			if (!inst->emptied && !(inst->emptied = drain(inst, log_until)))

@@ -653,7 +653,7 @@ static bool drain(instanceConf_t *inst, int64_t deadline)
 	bool emptied = false;
 	ssize_t n;
 
-	for (int i = 0; i < DRAIN_MAX && (deadline == 0 || im_mono_ms() < deadline); i++) {
+	for (int i = 0; i < DRAIN_MAX && (deadline == 0 || nl_mono_ms() < deadline); i++) {
 		n = nl_recv(fd, readbuf, READ_BUF_SIZE, MSG_DONTWAIT, &inst->drops);
 		if (n < 0) {
 			if (errno == ENOBUFS) {
@@ -692,7 +692,7 @@ static bool count_rest(instanceConf_t *inst, int64_t deadline, uint64_t *left)
 	int fd = nflog_sock_fd(&inst->sock);
 	ssize_t n;
 
-	while (im_mono_ms() < deadline) {
+	while (nl_mono_ms() < deadline) {
 		n = nl_recv(fd, readbuf, READ_BUF_SIZE, MSG_DONTWAIT, &inst->drops);
 		if (n >= 0) {
 			nl_datagram_walk(readbuf, (size_t)n, count_packet, left);
@@ -727,7 +727,7 @@ static void stop_groups(void)
 					inst->group, strerror(errno));
 	}
 	im_stop_deadlines(timeout, &log_until, &count_until);
-	while (pending && im_mono_ms() < log_until) {
+	while (pending && nl_mono_ms() < log_until) {
 		pending = false;
 		for (inst = runModConf->root; inst; inst = inst->next)
 			if (!inst->emptied && !(inst->emptied = drain(inst, log_until)))
