@@ -14,6 +14,13 @@
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
+/* the kernel's time of an event, Linux 6.14 ("netfilter: conntrack: add
+ * conntrack event timestamp"): after CTA_STATUS_MASK in enum ctattr_type,
+ * newer than the headers of Debian 12 and 13 */
+#ifndef CTA_TIMESTAMP_EVENT
+#define CTA_TIMESTAMP_EVENT (CTA_STATUS_MASK + 1)
+#endif
+
 struct tuple_ctx {
 	struct ct_tuple *t;
 	unsigned *bad;
@@ -333,6 +340,12 @@ static int ct_attr_cb(const struct nlattr *a, void *data)
 		break;
 	case CTA_TIMESTAMP:
 		walk_nested(a, timestamp_cb, ct, &ct->bad_attrs);
+		break;
+	case CTA_TIMESTAMP_EVENT:
+		if (attr_ok(a, MNL_TYPE_U64, &ct->bad_attrs)) {
+			ct->event_ns = be64toh(mnl_attr_get_u64(a));
+			ct->has |= CTH_EVENT_TIME;
+		}
 		break;
 	case CTA_HELP:
 		walk_nested(a, help_cb, ct, &ct->bad_attrs);

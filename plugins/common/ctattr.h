@@ -34,6 +34,7 @@ enum ct_has {
 	CTH_DCCP_STATE = 1u << 15,
 	CTH_SECMARK = 1u << 16,
 	CTH_SECCTX = 1u << 17,
+	CTH_EVENT_TIME = 1u << 18,
 };
 
 /* IPS_* status bits used here (linux/netfilter/nf_conntrack_common.h) */
@@ -75,8 +76,9 @@ struct ct_info {
 	uint32_t status, id, mark, timeout, use, secmark;
 	uint16_t zone;
 	uint8_t tcp_state, sctp_state, dccp_state;
-	struct ct_counters counters[2];		    /* original, reply direction */
-	uint64_t start_ns, stop_ns;		    /* CLOCK_REALTIME, nf_conntrack_timestamp */
+	struct ct_counters counters[2]; /* original, reply direction */
+	uint64_t start_ns, stop_ns;	/* CLOCK_REALTIME, nf_conntrack_timestamp */
+	uint64_t event_ns;		/* CLOCK_REALTIME: when the kernel made the event */
 	char helper[SAFE_TEXT_SIZE(CT_HELPER_MAX)]; /* escaped (safetext.h) */
 	char secctx[SAFE_TEXT_SIZE(CT_SECCTX_MAX)];
 	uint8_t labels[16]; /* connlabel bits (128) */

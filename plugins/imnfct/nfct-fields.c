@@ -248,7 +248,8 @@ size_t nfct_fields_text(const struct nfct_record *r, const struct nfct_opts *o, 
 	return je_render(&e, buf, size, complete);
 }
 
-/* Kernel timestamps (nf_conntrack_timestamp=1) win over what we saw. */
+/* Kernel timestamps (nf_conntrack_timestamp=1) win over what we saw: the
+ * flow's start and stop, else the event's own time (CTA_TIMESTAMP_EVENT). */
 void nfct_record_times(struct nfct_record *r, bool have_seen_start, const struct timeval *seen)
 {
 	const struct ct_info *ct = &r->ev->ct;
@@ -261,13 +262,18 @@ void nfct_record_times(struct nfct_record *r, bool have_seen_start, const struct
 		r->start = *seen;
 		r->has_start = true;
 	} else if (r->ev->type == NFCT_EV_NEW) {
-		r->start = r->now;
+		if (ct->has & CTH_EVENT_TIME)
+			tv_from_ns(&r->start, ct->event_ns);
+		else
+			r->start = r->now;
 		r->has_start = true;
 	}
 	if (r->ev->type != NFCT_EV_DESTROY)
 		return;
 	if (ct->has & CTH_STOP)
 		tv_from_ns(&r->end, ct->stop_ns);
+	else if (ct->has & CTH_EVENT_TIME)
+		tv_from_ns(&r->end, ct->event_ns);
 	else
 		r->end = r->now;
 	r->has_end = true;
