@@ -77,18 +77,19 @@ DEFobjCurrIf(statsobj)
 #define RESYNC_MIN_MS 10000 /* resync dumps at most this often */
 #define IDLE_HINT_MS  10000 /* no event this long after an empty start: say why */
 
-/* The NAT record stream of an input (nat.ruleset): records, and what
- * makes its gaps visible in it (nfct-nat.h, doc/nat-accountability.md). */
-struct nat_stream {
+/* The NAT record stream of an input (nat.ruleset): its records go in
+ * batches of their own (rsyslog puts a whole batch on the queue of its
+ * first message's ruleset), its markers come from the state machine of
+ * nfct-nat.h, whose state line is kept in the work directory. */
+struct nat_out {
 	char *ruleset_name;
 	ruleset_t *ruleset; /* NULL: no NAT records */
-	int state_fd;	    /* workDirectory/imnfct-nat-N.state: time of the last record */
-	int64_t last_ms, saved_ms;
-	int64_t checked_ms; /* when the socket's drop count was last seen unchanged */
-	bool gap;	    /* drops seen, their G record not yet written */
-	int64_t gap_from, gap_to;
-	uint64_t gap_lost;
-	int64_t dump_from; /* start of the dump under way */
+	int state_fd;	    /* workDirectory/imnfct-nat.RULESET.NETNS.ZONE.state */
+	int64_t saved_at;   /* when the state line was last stored, monotonic ms */
+	bool saved_gap;	    /* the stored line has a gap open */
+	struct nat_stream st;
+	multi_submit_t multisub;
+	smsg_t *batch[BATCH_MAX];
 };
 
 struct instanceConf_s {
@@ -107,7 +108,7 @@ struct instanceConf_s {
 	int zone;   /* -1: any */
 	struct nfct_filter_cfg filter;
 	size_t table_size;
-	struct nat_stream nat;
+	struct nat_out nat;
 	bool emptied;	   /* at a stop: the socket read to its end */
 	bool empty_start;  /* the namespace's table was empty at start, no hint given yet */
 	int64_t started;   /* when the input started, monotonic ms */
@@ -123,6 +124,7 @@ struct instanceConf_s {
 	struct nfct_table table;
 	uint64_t foreign_seen, truncated_seen; /* what the counters hold already */
 	uint32_t drops_seen;		       /* the event socket's sk_drops, counted */
+	int64_t empty_at; /* the event socket seen empty since the last look, ms; -1: not */
 	multi_submit_t multisub;
 	smsg_t *batch[BATCH_MAX];
 	statsobj_t *stats;
@@ -444,6 +446,44 @@ static rsRetVal check_netns(const instanceConf_t *inst)
 	return RS_RET_PARAM_ERROR;
 }
 
+/* One input per NAT record stream: the markers of one input say nothing
+ * of another's events (an S of one would "prove" the end of the other's
+ * mapping). The stream's state (since when its records are complete, an
+ * open gap) must outlive a restart or a crash: without it the next start
+ * could only say "records are missing since an unknown time". */
+static rsRetVal check_nat_stream(modConfData_t *conf, instanceConf_t *inst)
+{
+	const char *name = inst->nat.ruleset_name;
+	const char *dir = (const char *)glbl.GetWorkDir(conf->pConf);
+
+	for (instanceConf_t *o = conf->root; o != inst; o = o->next) {
+		if (o->nat.ruleset_name && strcmp(o->nat.ruleset_name, name) == 0) {
+			LogError(0, RS_RET_PARAM_ERROR,
+				 "imnfct: nat.ruleset '%s' is given to two inputs: each input's "
+				 "NAT records need a ruleset of their own (a record stream's "
+				 "markers speak for one input's events only)",
+				 name);
+			return RS_RET_PARAM_ERROR;
+		}
+	}
+	if (dir == NULL || dir[0] == '\0') {
+		LogError(0, RS_RET_PARAM_ERROR,
+			 "imnfct: nat.ruleset '%s' needs a work directory "
+			 "(global(workDirectory=...)) "
+			 "to keep its stream's state across restarts",
+			 name);
+		return RS_RET_PARAM_ERROR;
+	}
+	if (access(dir, W_OK | X_OK) != 0) {
+		LogError(errno, RS_RET_PARAM_ERROR,
+			 "imnfct: nat.ruleset '%s': the work directory %s is not writable, and the "
+			 "stream's state is kept there",
+			 name, dir);
+		return RS_RET_PARAM_ERROR;
+	}
+	return RS_RET_OK;
+}
+
 static rsRetVal check_nat_ruleset(modConfData_t *conf, instanceConf_t *inst)
 {
 	const char *name = inst->nat.ruleset_name;
@@ -457,10 +497,11 @@ static rsRetVal check_nat_ruleset(modConfData_t *conf, instanceConf_t *inst)
 			 name);
 		return RS_RET_PARAM_ERROR;
 	}
-	if (ruleset.GetRuleset(conf->pConf, &inst->nat.ruleset, (uchar *)name) == RS_RET_OK)
-		return RS_RET_OK;
-	LogError(0, RS_RET_PARAM_ERROR, "imnfct: nat.ruleset '%s' is not defined", name);
-	return RS_RET_PARAM_ERROR;
+	if (ruleset.GetRuleset(conf->pConf, &inst->nat.ruleset, (uchar *)name) != RS_RET_OK) {
+		LogError(0, RS_RET_PARAM_ERROR, "imnfct: nat.ruleset '%s' is not defined", name);
+		return RS_RET_PARAM_ERROR;
+	}
+	return check_nat_stream(conf, inst);
 }
 
 BEGINcheckCnf
@@ -677,18 +718,23 @@ static bool wanted(const instanceConf_t *inst, const struct nfct_event *ev, bool
 	return nfct_filter_match(&inst->filter, ev);
 }
 
-/* The flow table: NEW records when a flow was seen to start, DESTROY takes
- * it back; kernel timestamps win when present. */
+/* The flow table: NEW records when the flow started (the kernel's event
+ * time, else when NEW was seen), DESTROY takes it back; kernel timestamps
+ * win when present. */
 static void flow_times(instanceConf_t *inst, struct nfct_record *r)
 {
 	const struct nfct_event *ev = r->ev;
 	struct timeval seen;
 	bool have = false;
 
+	if (ev->type == NFCT_EV_NEW) {
+		nfct_record_times(r, false, NULL);
+		if (ev->ct.has & CTH_ID)
+			nfct_table_put(&inst->table, ev->ct.id, &r->start);
+		return;
+	}
 	if (ev->ct.has & CTH_ID) {
-		if (ev->type == NFCT_EV_NEW) {
-			nfct_table_put(&inst->table, ev->ct.id, &r->now);
-		} else if (ev->type == NFCT_EV_DESTROY) {
+		if (ev->type == NFCT_EV_DESTROY) {
 			have = nfct_table_take(&inst->table, ev->ct.id, &seen);
 		} else {
 			have = nfct_table_peek(&inst->table, ev->ct.id, &seen);
@@ -697,9 +743,16 @@ static void flow_times(instanceConf_t *inst, struct nfct_record *r)
 	nfct_record_times(r, have, &seen);
 }
 
+static void nat_flush(instanceConf_t *inst);
+
+/* the NAT records' batch, then the events' */
 static void submit(instanceConf_t *inst)
 {
-	uint64_t waited = im_submit(&inst->multisub);
+	uint64_t waited;
+
+	if (inst->nat.ruleset)
+		nat_flush(inst);
+	waited = im_submit(&inst->multisub);
 
 	if (waited) {
 		STATSCOUNTER_ADD(inst->ctrBlockedMs, inst->mutCtrBlockedMs, waited);
@@ -734,6 +787,7 @@ static void nat_submit(instanceConf_t *inst, const char *text, size_t len, const
 			       inst->facility | inst->severity,
 			       NULL,
 			       "nat"};
+	multi_submit_t *ms = &inst->nat.multisub;
 	smsg_t *pMsg;
 
 	if (len == 0 || im_build_msg(&m, &pMsg) != RS_RET_OK) {
@@ -741,97 +795,102 @@ static void nat_submit(instanceConf_t *inst, const char *text, size_t len, const
 		return;
 	}
 	STATSCOUNTER_INC(inst->ctrNatRecords, inst->mutCtrNatRecords);
-	batch_add(inst, pMsg);
+	ms->ppMsgs[ms->nElem++] = pMsg;
+	if (ms->nElem == ms->maxElem)
+		nat_flush(inst);
 }
 
-/* The time of the last record, kept in the work directory at most once a
- * second, so that the next start can say since when records are missing. */
-static void nat_save(instanceConf_t *inst, bool now)
+/* the state machine's markers: stamped when written */
+static void nat_emit(void *ctx, const char *rec, size_t len)
 {
-	struct nat_stream *n = &inst->nat;
-	char line[24];
-	int len;
-
-	if (n->state_fd < 0 || n->last_ms <= n->saved_ms ||
-	    (!now && n->last_ms - n->saved_ms < NAT_SAVE_MS))
-		return;
-	len = snprintf(line, sizeof(line), "%020lld\n", (long long)n->last_ms);
-	if (pwrite(n->state_fd, line, (size_t)len, 0) == len)
-		n->saved_ms = n->last_ms;
-}
-
-static void nat_marker_submit(instanceConf_t *inst, enum nat_rec type, int64_t from, int64_t to,
-			      const char *text)
-{
-	char rec[NAT_RECORD_MAX];
+	instanceConf_t *inst = ctx;
 	struct timeval now;
 
 	gettimeofday(&now, NULL);
-	nat_submit(inst, rec, nat_marker(type, from, to, text, rec, sizeof(rec)), &now);
-	inst->nat.last_ms = nat_ms(&now);
+	nat_submit(inst, rec, len, &now);
+	if (rec[0] == NAT_REC_GAP) {
+		STATSCOUNTER_INC(inst->ctrNatGaps, inst->mutCtrNatGaps);
+	}
 }
 
-/* B: the stream starts; records are missing since the last one the
- * previous run saved (unknown, "-", on a first start). */
-static void nat_begin(instanceConf_t *inst, int n)
+/* The state line, once the records it speaks for are handed over: at
+ * once when a gap opens or closes, else at most once a second. */
+static void nat_save(instanceConf_t *inst, bool now)
 {
-	struct nat_stream *ns = &inst->nat;
+	struct nat_out *n = &inst->nat;
+	char line[NAT_STATE_LINE];
+	int64_t mono = nl_mono_ms();
+	size_t len;
+
+	if (n->state_fd < 0 || !n->st.changed ||
+	    (!now && n->st.gap == n->saved_gap && mono - n->saved_at < NAT_SAVE_MS))
+		return;
+	len = nat_stream_state(&n->st, line, sizeof(line));
+	if (len && pwrite(n->state_fd, line, len, 0) == (ssize_t)len) {
+		n->saved_at = mono;
+		n->saved_gap = n->st.gap;
+	}
+}
+
+static void nat_flush(instanceConf_t *inst)
+{
+	uint64_t waited = im_submit(&inst->nat.multisub);
+
+	if (waited) {
+		STATSCOUNTER_ADD(inst->ctrBlockedMs, inst->mutCtrBlockedMs, waited);
+	}
+}
+
+/* B: the stream starts; the state file says since when records are
+ * missing (a crash's open gap too), or on a first start that it is not
+ * known. */
+static void nat_begin(instanceConf_t *inst)
+{
+	struct nat_out *ns = &inst->nat;
 	const char *dir = (const char *)glbl.GetWorkDir(runModConf->pConf);
-	char path[4096], line[24] = "";
-	int64_t prev = -1;
+	char path[4096], name[1024], line[NAT_STATE_LINE + 1] = "";
+	ssize_t got = 0;
 
 	if (ns->ruleset == NULL)
 		return;
-	if (dir[0] != '\0') {
-		snprintf(path, sizeof(path), "%s/imnfct-nat-%d.state", dir, n);
+	ns->multisub.maxElem = BATCH_MAX;
+	ns->multisub.nElem = 0;
+	ns->multisub.ppMsgs = ns->batch;
+	if (nat_state_name(ns->ruleset_name, inst->netns, inst->zone, name, sizeof(name)) &&
+	    dir != NULL && dir[0] != '\0') {
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
 		ns->state_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
 		if (ns->state_fd < 0)
 			LogError(errno, RS_RET_ERR,
 				 "imnfct: cannot keep the NAT record state in %s; a restart's "
 				 "gap will have no start",
 				 path);
-		else if (pread(ns->state_fd, line, sizeof(line) - 1, 0) > 0)
-			prev = strtoll(line, NULL, 10) > 0 ? strtoll(line, NULL, 10) : -1;
+		else if ((got = pread(ns->state_fd, line, sizeof(line) - 1, 0)) > 0)
+			line[got] = '\0';
 	}
-	ns->checked_ms = now_ms();
-	nat_marker_submit(inst, NAT_REC_BEGIN, prev, ns->checked_ms, "start");
+	nat_stream_begin(&ns->st, nat_emit, inst, line, now_ms());
+	nat_flush(inst);
+	nat_save(inst, true);
 }
 
-/* Drops the socket counted (sk_drops) since the last look: the records
- * lost lie between that look and this one. Consecutive looks that find
- * drops make one gap; the first look without closes it with a G record. */
-static void nat_drops(instanceConf_t *inst, uint32_t lost)
-{
-	struct nat_stream *n = &inst->nat;
-	int64_t now = now_ms();
-	char text[48];
-
-	if (n->ruleset == NULL)
-		return;
-	if (lost) {
-		if (!n->gap)
-			n->gap_from = n->checked_ms;
-		n->gap = true;
-		n->gap_to = now;
-		n->gap_lost += lost;
-	} else if (n->gap) {
-		snprintf(text, sizeof(text), "lost=%llu", (unsigned long long)n->gap_lost);
-		nat_marker_submit(inst, NAT_REC_GAP, n->gap_from, n->gap_to, text);
-		STATSCOUNTER_INC(inst->ctrNatGaps, inst->mutCtrNatGaps);
-		n->gap = false;
-		n->gap_lost = 0;
-	}
-	n->checked_ms = now;
-	nat_save(inst, false);
-}
-
-/* E: a clean stop, after the gap still open, if any. */
-static void nat_end(instanceConf_t *inst)
+/* A look at the socket: its drops since the last, and when it was seen
+ * empty (-1: not since). */
+static void nat_look(instanceConf_t *inst, int64_t now, uint32_t lost, int64_t empty_at)
 {
 	if (inst->nat.ruleset == NULL)
 		return;
-	nat_drops(inst, 0);
-	nat_marker_submit(inst, NAT_REC_END, now_ms(), -1, "stop");
+	nat_stream_look(&inst->nat.st, now, lost, empty_at);
+	nat_flush(inst);
+	nat_save(inst, false);
+}
+
+/* E: a clean stop; nothing after the unsubscription (stopped) is read. */
+static void nat_end(instanceConf_t *inst, int64_t stopped)
+{
+	if (inst->nat.ruleset == NULL)
+		return;
+	nat_stream_end(&inst->nat.st, stopped);
+	nat_flush(inst);
 	nat_save(inst, true);
 	if (inst->nat.state_fd >= 0)
 		close(inst->nat.state_fd);
@@ -844,10 +903,10 @@ static void nat_event(instanceConf_t *inst, const struct nfct_record *r, bool ex
 	size_t len;
 
 	if (inst->nat.ruleset == NULL ||
-	    (len = nat_event_record(r, existing, rec, sizeof(rec))) == 0)
+	    (len = nat_event_record(r, existing, nat_stream_after(&inst->nat.st), rec,
+				    sizeof(rec))) == 0)
 		return;
 	nat_submit(inst, rec, len, &r->now);
-	inst->nat.last_ms = nat_ms(&r->now);
 }
 
 /* msg is conntrack's line, or the fields' JSON document; $! is the tree
@@ -926,7 +985,8 @@ static void start_dump(instanceConf_t *inst, bool report)
 	char err[512];
 
 	inst->reporting = report;
-	inst->nat.dump_from = now_ms();
+	if (inst->nat.ruleset)
+		nat_stream_dump_start(&inst->nat.st, now_ms());
 	if (nfct_dump_start(&inst->dumper, err, sizeof(err)) < 0)
 		LogError(0, RS_RET_ERR, "imnfct: %s dump failed: %s",
 			 report ? "start-up" : "resync", err);
@@ -1037,7 +1097,7 @@ static void dump_step(instanceConf_t *inst)
 	int ret = nfct_dump_step(&inst->dumper, 1, dump_entry, inst, err, sizeof(err));
 
 	if (ret == 0 && inst->nat.ruleset)
-		nat_marker_submit(inst, NAT_REC_SYNCED, inst->nat.dump_from, now_ms(), "dump");
+		nat_stream_dump_end(&inst->nat.st, now_ms());
 	submit(inst);
 	if (ret == 1)
 		return;
@@ -1049,12 +1109,20 @@ static void dump_step(instanceConf_t *inst)
 		       inst->dumper.count);
 }
 
+/* The socket was seen empty at t: what it held before t has been read. */
+static void seen_empty(instanceConf_t *inst, int64_t t)
+{
+	if (t > inst->empty_at)
+		inst->empty_at = t;
+}
+
 /* Read up to DRAIN_MAX datagrams, none after the deadline (0: none); true
  * when the socket was read to its end. */
 static bool drain(instanceConf_t *inst, int64_t deadline)
 {
 	int fd = nfct_sock_fd(&inst->sock);
 	struct datagram d = {inst, {0, 0}};
+	int64_t tried = now_ms(); /* before the recv to come */
 	bool emptied = false;
 	ssize_t n;
 
@@ -1066,12 +1134,15 @@ static bool drain(instanceConf_t *inst, int64_t deadline)
 				continue;
 			}
 			emptied = errno == EAGAIN;
+			if (emptied)
+				seen_empty(inst, tried);
 			if (errno != EAGAIN && errno != EINTR) {
 				STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
 			}
 			break;
 		}
 		gettimeofday(&d.now, NULL);
+		tried = nat_ms(&d.now);
 		if (!nl_datagram_walk(readbuf, (size_t)n, datagram_msg, &d)) {
 			STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
 		}
@@ -1086,10 +1157,12 @@ static bool drain(instanceConf_t *inst, int64_t deadline)
  * kernel dropped some since. */
 static bool count_drops(instanceConf_t *inst)
 {
+	int64_t now = now_ms();
 	uint32_t kernel = rcvbuf_drops(nfct_sock_fd(&inst->sock));
 	bool dropped = kernel != inst->drops_seen;
 
-	nat_drops(inst, kernel - inst->drops_seen);
+	nat_look(inst, now, kernel - inst->drops_seen, inst->empty_at);
+	inst->empty_at = -1;
 	if (kernel != inst->drops_seen) {
 		STATSCOUNTER_ADD(inst->ctrKernelDrops, inst->mutCtrKernelDrops,
 				 (uint32_t)(kernel - inst->drops_seen));
@@ -1139,18 +1212,12 @@ static bool count_rest(instanceConf_t *inst, int64_t deadline, uint64_t *left)
  * stream a gap from the last look at the socket to the unsubscription. */
 static void stop_lost(instanceConf_t *inst, uint64_t left, bool all, int timeout, int64_t stopped)
 {
-	char text[48];
-
 	im_stop_warning("imnfct: %s%llu conntrack events were still unread at the stop when %d ms "
 			"of inputs.timeout.shutdown (%d ms) had passed: they are lost; a longer "
 			"inputs.timeout.shutdown gives the stop more time",
 			all ? "" : "at least ", (unsigned long long)left, timeout * 3 / 4, timeout);
-	if (inst->nat.ruleset == NULL)
-		return;
-	nat_drops(inst, 0);
-	snprintf(text, sizeof(text), "lost=%s%llu stop", all ? "" : ">", (unsigned long long)left);
-	nat_marker_submit(inst, NAT_REC_GAP, inst->nat.checked_ms, stopped, text);
-	STATSCOUNTER_INC(inst->ctrNatGaps, inst->mutCtrNatGaps);
+	if (inst->nat.ruleset)
+		nat_stream_stop_lost(&inst->nat.st, left, all, stopped);
 }
 
 /* As imnflog's stop_groups: each input leaves the event groups, so the
@@ -1189,7 +1256,7 @@ static void stop_inputs(void)
 			stop_lost(inst, left, all, timeout, stopped);
 		}
 		count_drops(inst);
-		nat_end(inst);
+		nat_end(inst, stopped);
 		submit(inst);
 	}
 }
@@ -1220,22 +1287,26 @@ BEGINrunInput
 	instanceConf_t *owner[2 * MAX_INPUTS];
 	bool is_dump[2 * MAX_INPUTS];
 	int n;
+	int64_t before_poll;
 	CODESTARTrunInput
-	n = 0;
 	for (instanceConf_t *inst = runModConf->root; inst; inst = inst->next) {
-		n++;
 		if (!inst->active)
 			continue;
-		nat_begin(inst, n);
+		inst->empty_at = -1;
+		nat_begin(inst);
 		if (inst->dump && inst->dump_ok)
 			start_dump(inst, true);
 		submit(inst);
 	}
 	while (glbl.GetGlobalInputTermState() == 0) {
 		n = build_pollset(pfd, owner, is_dump);
+		before_poll = now_ms();
 		/* a timeout, or EINTR from SIGTTIN at shutdown, reads nothing */
-		if (poll(pfd, (nfds_t)n, POLL_MS) > 0) {
+		if (poll(pfd, (nfds_t)n, POLL_MS) >= 0) {
 			for (int i = 0; i < n; i++) {
+				/* not readable: empty when poll looked, after before_poll */
+				if (pfd[i].revents == 0 && !is_dump[i])
+					seen_empty(owner[i], before_poll);
 				if (pfd[i].revents == 0)
 					continue;
 				if (is_dump[i])

@@ -55,6 +55,7 @@ enum nat_rec {
 	NAT_REC_END = 'E',    /* the stream stops cleanly */
 	NAT_REC_GAP = 'G',    /* records were lost between two times */
 	NAT_REC_SYNCED = 'S', /* a table dump ended: every mapping alive then has a record */
+	NAT_REC_READ = 'R',   /* every event before its time has a record (or a G) */
 };
 
 /* "TYPE START END PROTO KIND INSIDE OUTSIDE REMOTE ID[ zone=N]"; times in
@@ -69,8 +70,70 @@ size_t nat_marker(enum nat_rec type, int64_t from_ms, int64_t to_ms, const char 
 
 /* The record an event makes: OPEN for NEW, CLOSE for DESTROY, ALIVE for a
  * dump entry (existing), none (0) for the rest and for conntracks that
- * are not NAT'd. */
-size_t nat_event_record(const struct nfct_record *r, bool existing, char *buf, size_t size);
+ * are not NAT'd. An OPEN's start is the kernel's event time (" ts=kernel",
+ * Linux 6.14+ with nf_conntrack_timestamp=1), else its receive time, and
+ * then the flow began after after_ms (" after=MS": the socket was seen
+ * empty then). A CLOSE's and an ALIVE's start is the kernel's or "-". */
+size_t nat_event_record(const struct nfct_record *r, bool existing, int64_t after_ms, char *buf,
+			size_t size);
+
+/* ---- the stream's markers, as a state machine ----
+ * The input thread tells it what each look at its socket found; it writes
+ * the markers (B, G, R, S, E) through emit, and keeps in one line what a
+ * crash must not lose (nat_stream_state): since when the records are
+ * complete, and a gap still open. The clock comes in as arguments. */
+typedef void nat_emit_fn(void *ctx, const char *rec, size_t len);
+
+#define NAT_READ_EVERY_MS 1000 /* an R at least this often while the socket is seen empty */
+#define NAT_STATE_LINE	  96   /* nat_stream_state's line, padded to this length */
+
+struct nat_stream {
+	nat_emit_fn *emit;
+	void *ctx;
+	int64_t checked_ms;  /* the last look at the drop count */
+	int64_t empty_ms;    /* the socket last seen empty: later events were queued after it */
+	int64_t complete_ms; /* every event before it has a record or a G; -1: none yet */
+	int64_t read_ms;     /* the time of the last R */
+	bool gap;	     /* drops seen, their G not yet written */
+	int64_t gap_from, gap_to;
+	uint64_t gap_lost;
+	int64_t dump_from; /* start of the dump under way */
+	bool changed;	   /* the state line changed since nat_stream_state */
+};
+
+/* The stream starts at now: a G for a gap a crash left open (from saved,
+ * the stored state line; NULL or "" on a first start), then B from the
+ * time the records were complete until. */
+void nat_stream_begin(struct nat_stream *s, nat_emit_fn *emit, void *ctx, const char *saved,
+		      int64_t now);
+
+/* A look at the socket at now: lost events dropped since the last look,
+ * empty_at when the socket was seen empty since (else -1). Opens or
+ * extends a gap, closes it with a G, advances completeness with an R. */
+void nat_stream_look(struct nat_stream *s, int64_t now, uint32_t lost, int64_t empty_at);
+
+/* The time an OPEN read now began after: the socket's last empty look,
+ * less 1 ms for the kernel's path from its start stamp to the queue. */
+int64_t nat_stream_after(const struct nat_stream *s);
+
+void nat_stream_dump_start(struct nat_stream *s, int64_t now);
+void nat_stream_dump_end(struct nat_stream *s, int64_t now);
+
+/* At a stop: left events were still unread (at least, unless all) when the
+ * time ran out, after the unsubscription at stopped: a G up to stopped. */
+void nat_stream_stop_lost(struct nat_stream *s, uint64_t left, bool all, int64_t stopped);
+
+/* A clean stop: nothing after stopped (the unsubscription) is recorded. */
+void nat_stream_end(struct nat_stream *s, int64_t stopped);
+
+/* The line to store (NAT_STATE_LINE bytes with its newline, written over
+ * the previous one); 0 if it did not fit. */
+size_t nat_stream_state(struct nat_stream *s, char *buf, size_t size);
+
+/* "imnfct-nat.RULESET.NETNS.ZONE.state": the state file of a stream, named
+ * by what identifies it, any byte but [A-Za-z0-9_-] as %XX; 0 if it did
+ * not fit. */
+size_t nat_state_name(const char *ruleset, const char *netns, int zone, char *buf, size_t size);
 
 int64_t nat_ms(const struct timeval *tv);
 

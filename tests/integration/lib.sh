@@ -220,3 +220,9 @@ import logging; logging.getLogger('scapy.runtime').setLevel(logging.ERROR)
 from scapy.all import *
 conf.verb = 0
 $*"; }
+
+# wait_read FILE MS: until FILE, a NAT record stream, has an R marker
+# later than MS: every event before MS has its record there (60 s at most)
+wait_read() {
+	wait_for 60 awk -v t="$2" '$1 == "R" && $2 + 0 > t + 0 { f = 1 } END { exit !f }' "$1"
+}

@@ -80,3 +80,33 @@ got = (u["src_ip"], u["dest_ip"], u["orig.l4.dport"], u["reply.ip.saddr.str"], u
 out(got == ("198.51.100.9", "198.51.100.1", 8022, "192.168.60.2", 22),
     "port-forward in the ulogd schema", str(got))
 PY
+
+# NAT records go to their ruleset in batches of their own: rsyslog puts a
+# whole batch on the queue of its first message's ruleset, so records
+# batched with events would wait behind the events' queue. Here that queue's
+# only action is stuck (a FIFO nobody reads), and the Direct NAT ruleset
+# still writes every record at once.
+mkfifo "$W/stuck"
+rs_conf "
+ruleset(name=\"ev\" queue.type=\"LinkedList\") { action(type=\"omfile\" file=\"$W/stuck\" template=\"jsonline\") }
+ruleset(name=\"nat\" queue.type=\"Direct\") { action(type=\"omfile\" file=\"$W/nat.log\" template=\"msgline\") }
+input(type=\"imnfct\" netns=\"${NSP}R\" ruleset=\"ev\" sysctl=\"on\" nat.ruleset=\"nat\")
+"
+rs_start
+wait_for 10 grep -q "^B " "$W/nat.log"
+nsx C /usr/bin/python3 -c "
+import socket
+for p in range(5001, 5006):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('192.168.60.2', p))
+    s.sendto(b'x', ('198.51.100.9', 53))"
+wait_for 10 test "$(grep -c '^O ' "$W/nat.log")" -ge 5
+expect_eq "NAT records written while the events' queue is stuck" \
+	"O udp s 192.168.60.2:5001 198.51.100.1:5001 198.51.100.9:53
+O udp s 192.168.60.2:5002 198.51.100.1:5002 198.51.100.9:53
+O udp s 192.168.60.2:5003 198.51.100.1:5003 198.51.100.9:53
+O udp s 192.168.60.2:5004 198.51.100.1:5004 198.51.100.9:53
+O udp s 192.168.60.2:5005 198.51.100.1:5005 198.51.100.9:53" \
+	"$(grep '^O ' "$W/nat.log" | cut -d' ' -f1,4-8 | sort)"
+cat "$W/stuck" > /dev/null &
+rs_stop
+exit $FAILED
