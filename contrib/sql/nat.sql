@@ -92,6 +92,19 @@ CREATE TABLE IF NOT EXISTS public.nat_sync (
 CREATE INDEX IF NOT EXISTS nat_sync_to ON public.nat_sync (to_ms);
 CREATE UNIQUE INDEX IF NOT EXISTS nat_sync_once ON public.nat_sync (host, from_ms, to_ms);
 
+-- an O record's start when it is a receive time: the flow began after
+-- after_ms (the socket was seen empty then); added to stores of earlier
+-- versions too
+ALTER TABLE public.nat_open ADD COLUMN IF NOT EXISTS after_ms bigint;
+ALTER TABLE public.nat_mapping ADD COLUMN IF NOT EXISTS after_ms bigint;
+
+-- each stream's progress, its last R record: every event before read_ms
+-- has its record here
+CREATE TABLE IF NOT EXISTS public.nat_read (
+	host text PRIMARY KEY,
+	read_ms bigint NOT NULL
+);
+
 -- records the store refused, with why: nothing is dropped unseen
 CREATE TABLE IF NOT EXISTS public.nat_rejected (
 	logged timestamptz NOT NULL DEFAULT now(),
@@ -164,6 +177,11 @@ BEGIN
 	ELSIF t = 'S' THEN
 		INSERT INTO public.nat_sync VALUES (host, a, b) ON CONFLICT DO NOTHING;
 		RETURN;
+	ELSIF t = 'R' THEN
+		INSERT INTO public.nat_read AS r VALUES (host, a)
+		ON CONFLICT ON CONSTRAINT nat_read_pkey
+		DO UPDATE SET read_ms = greatest(r.read_ms, excluded.read_ms);
+		RETURN;
 	ELSIF t = 'E' THEN
 		-- nothing is recorded until the next start (unless that start is
 		-- already here: the line is a repeat)
@@ -206,7 +224,9 @@ BEGIN
 			RETURN;
 		END IF;
 		o.start_ms := a;
-		o.start_exact := false;
+		-- the kernel's time of the NEW, or a receive time after after_ms
+		o.start_exact := rec ~ ' ts=kernel( |$)';
+		o.after_ms := substring(rec FROM ' after=([0-9]{1,16})( |$)')::bigint;
 		o.first_ms := a;
 		o.last_ms := a;
 		INSERT INTO public.nat_open VALUES (o.*) ON CONFLICT DO NOTHING;
@@ -274,7 +294,8 @@ BEGIN
 		INSERT INTO public.nat_mapping VALUES (o.host, o.proto, o.kind, o.inside_ip, o.inside_port,
 			o.outside_ip, o.outside_port, o.remote_ip, o.remote_port, o.ct_id, o.zone,
 			o.start_ms, o.start_exact, o.first_ms, greatest(o.last_ms, b), b,
-			public.nat_at(o.first_ms), tstzrange(public.nat_at(o.first_ms), public.nat_at(greatest(b, o.first_ms)), '[]'));
+			public.nat_at(o.first_ms), tstzrange(public.nat_at(o.first_ms), public.nat_at(greatest(b, o.first_ms)), '[]'),
+			o.after_ms);
 	END IF;
 EXCEPTION WHEN OTHERS THEN
 	-- ompgsql cannot report a failed statement: keep the line and why
@@ -283,21 +304,23 @@ END $$;
 
 -- The mappings nat-who weighs for outside ip:port around t (ms): closed
 -- ones whose validity comes within margin of t, and every open one.
-CREATE OR REPLACE FUNCTION public.nat_lookup(ip inet, port integer, t bigint, margin bigint)
+-- (its columns grew: an earlier version's function goes first)
+DROP FUNCTION IF EXISTS public.nat_lookup(inet, integer, bigint, bigint);
+CREATE FUNCTION public.nat_lookup(ip inet, port integer, t bigint, margin bigint)
 RETURNS TABLE (host text, proto text, kind "char", inside_ip inet, inside_port integer,
 	outside_ip inet, outside_port integer, remote_ip inet, remote_port integer, ct_id bigint,
 	zone integer, start_ms bigint, start_exact boolean, first_ms bigint, last_ms bigint,
-	end_ms bigint)
+	end_ms bigint, after_ms bigint)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 	SELECT host, proto, kind, inside_ip, inside_port, outside_ip, outside_port, remote_ip,
-	       remote_port, ct_id, zone, start_ms, start_exact, first_ms, last_ms, end_ms
+	       remote_port, ct_id, zone, start_ms, start_exact, first_ms, last_ms, end_ms, after_ms
 	  FROM public.nat_mapping
 	 WHERE outside_ip = ip AND coalesce(outside_port, -1) = coalesce(port, -1)
 	   AND validity && tstzrange(public.nat_at(t - margin), public.nat_at(t + margin), '[]')
 	   AND first_at <= public.nat_at(t + margin)
 	UNION ALL
 	SELECT host, proto, kind, inside_ip, inside_port, outside_ip, outside_port, remote_ip,
-	       remote_port, ct_id, zone, start_ms, start_exact, first_ms, last_ms, NULL
+	       remote_port, ct_id, zone, start_ms, start_exact, first_ms, last_ms, NULL, after_ms
 	  FROM public.nat_open
 	 WHERE outside_ip = ip AND coalesce(outside_port, -1) = coalesce(port, -1)
 	   AND first_ms <= t + margin

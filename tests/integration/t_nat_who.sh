@@ -142,6 +142,32 @@ FILES="$W/dayC.log $W/dayA.log.gz"
 ask "a day the files miss, after a gzipped one: unknown" 2 "unknown - -" 198.51.100.3:63000 "$(iso "$(u 5000)")"
 unset FILES
 
+# What an O says of its start (imnfct writes " ts=kernel" when the kernel
+# sent its event time, else " after=MS": the socket was seen empty then),
+# and R markers: a stream still running is known only until its last R.
+# Times from T2 = T0 + 3 days.
+T2=$((T0 + 3 * 86400000))
+v() { echo $((T2 + $1)); }
+cat > "$W/live.log" << EOF
+B - $(v 0) start
+C $(v 1000) $(v 5000) udp s 10.0.3.1:1 198.51.100.4:64000 203.0.113.9:53 41
+O $(v 9000) - udp s 10.0.3.2:2 198.51.100.4:64000 203.0.113.9:53 42 after=$(v 5500)
+O $(v 20000) - udp s 10.0.3.3:3 198.51.100.4:64001 203.0.113.9:53 43 ts=kernel
+R $(v 30000) - read
+O $(v 31000) - udp s 10.0.3.4:4 198.51.100.4:64002 203.0.113.9:53 44 after=$(v 30500)
+EOF
+FILES=$W/live.log
+ask "an O read late: a time between its after= and its receive time is ambiguous" 3 "ambiguous - 10.0.3.2:2" 198.51.100.4:64000 "$(iso "$(v 7000)")" --remote 203.0.113.9:53
+ask "... before its after=, the previous holder's end: nobody" 1 "none - -" 198.51.100.4:64000 "$(iso "$(v 5200)")" --remote 203.0.113.9:53
+ask "... from its receive time on: found" 0 "found 10.0.3.2:2 -" 198.51.100.4:64000 "$(iso "$(v 9500)")" --remote 203.0.113.9:53
+ask "ts=kernel: the start is the kernel's, nobody just before it" 1 "none - -" 198.51.100.4:64001 "$(iso "$(v 19900)")" --remote 203.0.113.9:53
+ask "ts=kernel: found from its start" 0 "found 10.0.3.3:3 -" 198.51.100.4:64001 "$(iso "$(v 20000)")" --remote 203.0.113.9:53
+ask "after the last R of a running stream: not yet known, though a record is later" 2 "unknown - -" 198.51.100.4:64003 "$(iso "$(v 30800)")"
+ask "... a mapping read after the last R: only maybe, it may have ended unread" 3 "ambiguous - 10.0.3.4:4" 198.51.100.4:64002 "$(iso "$(v 31500)")"
+echo "E $(v 32000) - stop" >> "$W/live.log"
+ask "the same stream stopped cleanly: known until the stop" 0 "found 10.0.3.4:4 -" 198.51.100.4:64002 "$(iso "$(v 31500)")"
+unset FILES
+
 # time arguments
 q() { "$NATWHO" 198.51.100.2:62004 "$1" --files "$W/day2.log" --json | python3 -c "import json, sys; q = json.load(sys.stdin)['query']; print(q['time'], q['until'])"; }
 expect_eq "20251201 is a date, the whole day" "2025-12-01T00:00:00.000Z 2025-12-01T23:59:59.999Z" "$(q 20251201)"
