@@ -85,7 +85,11 @@ BEGIN
 	r.reply_bytes := e #>> '{destination,bytes}';
 	r.state := e #>> '{event,action}';
 	IF r.state = 'conntrack-destroy' THEN
-		UPDATE public.conntrack c SET end_time = r.end_time, duration_ms = r.duration_ms,
+		-- the DESTROY's start is the kernel's (nf_conntrack_timestamp=1),
+		-- where the NEW's may be its receive time: start_time + duration
+		-- is then end_time exactly
+		UPDATE public.conntrack c SET start_time = r.start_time, end_time = r.end_time,
+			duration_ms = r.duration_ms,
 			orig_packets = r.orig_packets, orig_bytes = r.orig_bytes,
 			reply_packets = r.reply_packets, reply_bytes = r.reply_bytes, state = r.state
 		WHERE c.end_time IS NULL AND c.ct_id = r.ct_id AND c.src = r.src AND c.dst = r.dst
