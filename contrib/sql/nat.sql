@@ -105,6 +105,17 @@ CREATE TABLE IF NOT EXISTS public.nat_read (
 	read_ms bigint NOT NULL
 );
 
+-- each stream's place: records carry their number since the stream's B
+-- (" seq=N"), so that a batch ompgsql sends again (after a reconnect) or a
+-- file fed twice changes nothing, while a conntrack re-created with the
+-- same id and tuple within the same ms is still a new life
+CREATE TABLE IF NOT EXISTS public.nat_stream (
+	host text PRIMARY KEY,
+	epoch_ms bigint NOT NULL, -- the start time of its last B
+	seq bigint NOT NULL,      -- the number of the last record taken
+	stale boolean NOT NULL    -- an earlier B came again: what follows is old
+);
+
 -- records the store refused, with why: nothing is dropped unseen
 CREATE TABLE IF NOT EXISTS public.nat_rejected (
 	logged timestamptz NOT NULL DEFAULT now(),
@@ -163,7 +174,31 @@ DECLARE
 	-- near its start: bounds on first_at let the lookups below skip the
 	-- other partitions (with 400 daily ones, each lookup would probe all)
 	since timestamptz := CASE WHEN a IS NULL THEN '-infinity' ELSE public.nat_at(a - race) END;
+	n bigint := substring(rec FROM ' seq=([0-9]{1,18})$')::bigint;
+	st public.nat_stream%ROWTYPE;
 BEGIN
+	-- a numbered record is taken once, in stream order
+	IF n IS NOT NULL AND t = 'B' THEN
+		SELECT * INTO st FROM public.nat_stream s WHERE s.host = nat_record.host FOR UPDATE;
+		IF FOUND AND b <= st.epoch_ms THEN
+			UPDATE public.nat_stream s SET stale = b < st.epoch_ms WHERE s.host = nat_record.host;
+			RETURN;
+		END IF;
+		INSERT INTO public.nat_stream VALUES (host, b, 0, false)
+		ON CONFLICT ON CONSTRAINT nat_stream_pkey
+		DO UPDATE SET epoch_ms = excluded.epoch_ms, seq = 0, stale = false;
+	ELSIF n IS NOT NULL THEN
+		UPDATE public.nat_stream s SET seq = n
+			WHERE s.host = nat_record.host AND NOT s.stale AND n > s.seq;
+		IF NOT FOUND THEN
+			PERFORM 1 FROM public.nat_stream s WHERE s.host = nat_record.host;
+			IF FOUND THEN
+				RETURN; -- taken already, or of an earlier start
+			END IF;
+			-- the store began in the middle of a stream
+			INSERT INTO public.nat_stream VALUES (host, -1, n, false);
+		END IF;
+	END IF;
 	IF t = 'B' THEN
 		-- the stop before, if it was clean, ends here
 		UPDATE public.nat_gap g SET to_ms = b WHERE g.host = nat_record.host AND g.to_ms IS NULL
@@ -208,8 +243,9 @@ BEGIN
 	o.remote_port := rem.port;
 	o.ct_id := public.nat_ms(f[9]);
 	o.zone := coalesce(substring(f[10] FROM '^zone=([0-9]+)$')::integer, 0);
-	IF t = 'O' THEN
-		-- a repeat of a mapping closed since
+	IF t = 'O' AND n IS NULL THEN
+		-- (records without numbers, of an earlier imnfct) a repeat of a
+		-- mapping closed since
 		PERFORM 1 FROM public.nat_mapping m
 			WHERE m.outside_ip = o.outside_ip
 			AND coalesce(m.outside_port, -1) = coalesce(o.outside_port, -1)
@@ -223,6 +259,9 @@ BEGIN
 		IF FOUND THEN
 			RETURN;
 		END IF;
+	END IF;
+	IF t = 'O' THEN
+		-- in stream order an O after its conntrack's C is a new life
 		o.start_ms := a;
 		-- the kernel's time of the NEW, or a receive time after after_ms
 		o.start_exact := rec ~ ' ts=kernel( |$)';
@@ -274,7 +313,8 @@ BEGIN
 				o.first_ms := least(o.first_ms, a);
 			END IF;
 		ELSE
-			-- no NEW recorded; a repeated DESTROY changes nothing
+			-- no NEW recorded; a repeated DESTROY (of an earlier imnfct,
+			-- without numbers) changes nothing
 			PERFORM 1 FROM public.nat_mapping m
 				WHERE m.outside_ip = o.outside_ip
 				AND coalesce(m.outside_port, -1) = coalesce(o.outside_port, -1)
@@ -283,7 +323,7 @@ BEGIN
 				AND m.inside_ip = o.inside_ip AND m.inside_port IS NOT DISTINCT FROM o.inside_port
 				AND m.remote_ip = o.remote_ip
 				AND m.remote_port IS NOT DISTINCT FROM o.remote_port
-				AND m.ct_id IS NOT DISTINCT FROM o.ct_id;
+				AND m.ct_id IS NOT DISTINCT FROM o.ct_id AND n IS NULL;
 			IF FOUND THEN
 				RETURN;
 			END IF;

@@ -776,11 +776,12 @@ static void batch_add(instanceConf_t *inst, smsg_t *pMsg)
 
 /* ---- NAT records (nat.ruleset): one message per record, msg only ---- */
 
-static void nat_submit(instanceConf_t *inst, const char *text, size_t len, const struct timeval *tv)
+static void nat_submit(instanceConf_t *inst, const char *rec, size_t len, const struct timeval *tv)
 {
+	char text[NAT_RECORD_MAX + 32];
 	struct im_msgspec m = {tv,
 			       text,
-			       len,
+			       0,
 			       pInputName,
 			       inst->nat.ruleset,
 			       inst->tag ? inst->tag : "conntrack:",
@@ -790,7 +791,11 @@ static void nat_submit(instanceConf_t *inst, const char *text, size_t len, const
 	multi_submit_t *ms = &inst->nat.multisub;
 	smsg_t *pMsg;
 
-	if (len == 0 || im_build_msg(&m, &pMsg) != RS_RET_OK) {
+	if (len > 0 && len < sizeof(text)) {
+		memcpy(text, rec, len);
+		m.len = nat_stream_number(&inst->nat.st, text, len, sizeof(text));
+	}
+	if (m.len == 0 || im_build_msg(&m, &pMsg) != RS_RET_OK) {
 		STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
 		return;
 	}

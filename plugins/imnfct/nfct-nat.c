@@ -230,13 +230,14 @@ void nat_stream_begin(struct nat_stream *s, nat_emit_fn *emit, void *ctx, const 
 	memset(s, 0, sizeof(*s));
 	s->emit = emit;
 	s->ctx = ctx;
-	if (parse_state(saved, &complete, &gap_from, &gap_to, &lost) && gap_from >= 0) {
+	if (parse_state(saved, &complete, &gap_from, &gap_to, &lost) && gap_from >= 0 &&
+	    complete > gap_from)
+		complete = gap_from;
+	emit_marker(s, NAT_REC_BEGIN, complete, now, "start");
+	if (gap_from >= 0) {
 		snprintf(text, sizeof(text), "lost=>%llu crash", lost);
 		emit_marker(s, NAT_REC_GAP, gap_from, gap_to, text);
-		if (complete > gap_from)
-			complete = gap_from;
 	}
-	emit_marker(s, NAT_REC_BEGIN, complete, now, "start");
 	s->checked_ms = s->empty_ms = s->complete_ms = s->read_ms = now;
 	s->changed = true;
 }
@@ -279,6 +280,21 @@ void nat_stream_look(struct nat_stream *s, int64_t now, uint32_t lost, int64_t e
 		}
 	}
 	s->checked_ms = now;
+}
+
+size_t nat_stream_number(struct nat_stream *s, char *buf, size_t len, size_t size)
+{
+	struct strbuf sb;
+
+	if (len == 0 || len >= size)
+		return 0;
+	sb_init(&sb, buf + len, size - len);
+	sb_puts(&sb, " seq=");
+	sb_dec(&sb, s->seq);
+	if (sb.full)
+		return 0;
+	s->seq++;
+	return len + sb.len;
 }
 
 int64_t nat_stream_after(const struct nat_stream *s)

@@ -99,11 +99,12 @@ struct nat_stream {
 	uint64_t gap_lost;
 	int64_t dump_from; /* start of the dump under way */
 	bool changed;	   /* the state line changed since nat_stream_state */
+	uint64_t seq;	   /* the next record's number: B is 0 */
 };
 
-/* The stream starts at now: a G for a gap a crash left open (from saved,
- * the stored state line; NULL or "" on a first start), then B from the
- * time the records were complete until. */
+/* The stream starts at now: B from the time the records were complete
+ * until (saved: the stored state line; NULL or "" on a first start), then
+ * a G for a gap a crash left open. */
 void nat_stream_begin(struct nat_stream *s, nat_emit_fn *emit, void *ctx, const char *saved,
 		      int64_t now);
 
@@ -111,6 +112,12 @@ void nat_stream_begin(struct nat_stream *s, nat_emit_fn *emit, void *ctx, const 
  * empty_at when the socket was seen empty since (else -1). Opens or
  * extends a gap, closes it with a G, advances completeness with an R. */
 void nat_stream_look(struct nat_stream *s, int64_t now, uint32_t lost, int64_t empty_at);
+
+/* " seq=N" after the record of len bytes in buf: its number in the stream
+ * since B (0), so that a store fed a record twice (a batch sent again)
+ * can tell it from a new one of the same millisecond. The new length, or
+ * 0 if it did not fit. */
+size_t nat_stream_number(struct nat_stream *s, char *buf, size_t len, size_t size);
 
 /* The time an OPEN read now began after: the socket's last empty look,
  * less 1 ms for the kernel's path from its start stamp to the queue. */

@@ -34,7 +34,7 @@ input(type=\"imnfct\" netns=\"${NSP}F\" ruleset=\"d\" nat.ruleset=\"nat\" events
 	for _ in $(seq 600); do kill -0 "$RS_PID" 2> /dev/null || break; sleep 0.1; done
 	LINES=$(sort -u "$W/destroy-$1" | wc -l)
 	LOST=$(sed -n 's/.*imnfct: \(at least \)\{0,1\}\([0-9]*\) conntrack events were still unread at the stop.*/\2/p' "$W/internal")
-	MARKERS=$(grep -v "^[OACR] " "$W/nat-$1" | cut -d' ' -f1,4- | paste -sd' ')
+	MARKERS=$(grep -v "^[OACR] " "$W/nat-$1" | sed 's/ seq=[0-9]*$//' | cut -d' ' -f1,4- | paste -sd' ')
 	echo "# $1: $2 flows flushed, $LINES DESTROY lines, counted as lost ${LOST:-0}; markers: $MARKERS"
 	expect_eq "$1: the input thread was not cancelled" "" "$(grep -i "cancel" "$W/rs.stdout")"
 }

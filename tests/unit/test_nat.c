@@ -349,8 +349,8 @@ static void test_stream_crash_in_gap(void)
 
 	stream_out[0] = '\0';
 	nat_stream_begin(&s, collect, NULL, "2000100 gap 2000250 2000750 10   \n", 3000000);
-	CHECK_STR("a crash during a gap: its G, then B from the last complete time",
-		  "G 2000250 2000750 lost=>10 crash|B 2000100 3000000 start|", stream_out);
+	CHECK_STR("a crash during a gap: B from the last complete time, then its G",
+		  "B 2000100 3000000 start|G 2000250 2000750 lost=>10 crash|", stream_out);
 	stream_out[0] = '\0';
 	nat_stream_begin(&s, collect, NULL, "00000000001700000000000\n", 3000000);
 	CHECK_STR("an earlier version's line (the last record's time) still says since when",
@@ -383,6 +383,25 @@ static void test_stream_stop(void)
 	CHECK_STR("and the state says complete until the stop", "5000600", stored(&s));
 }
 
+static void test_stream_numbers(void)
+{
+	struct nat_stream s;
+	char rec[32] = "B - 1000 start";
+	size_t len;
+
+	nat_stream_begin(&s, collect, NULL, NULL, 1000);
+	len = nat_stream_number(&s, rec, strlen(rec), sizeof(rec));
+	CHECK_STR("the stream's first record is number 0", "B - 1000 start seq=0", rec);
+	CHECK_EQ("its length", strlen(rec), len);
+	strcpy(rec, "R 2000 - read");
+	nat_stream_number(&s, rec, strlen(rec), sizeof(rec));
+	CHECK_STR("then 1", "R 2000 - read seq=1", rec);
+	strcpy(rec, "R 2000000000000 - read");
+	CHECK_EQ("a number that does not fit: no record, and the number is not used", 0,
+		 nat_stream_number(&s, rec, strlen(rec), 26));
+	CHECK_EQ("(the next is still 2)", 2, s.seq);
+}
+
 static void test_state_names(void)
 {
 	char name[128];
@@ -411,6 +430,7 @@ int main(void)
 	RUN(test_stream_gap);
 	RUN(test_stream_crash_in_gap);
 	RUN(test_stream_stop);
+	RUN(test_stream_numbers);
 	RUN(test_state_names);
 	UNIT_EXIT();
 }
