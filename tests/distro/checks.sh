@@ -29,10 +29,11 @@ rs_root() {
 }
 
 # conf ROOT FILE BODY: a test configuration in ROOT: internal messages,
-# one per line, to /var/log/internal; then BODY
+# one per line, to /var/log/internal, and the work directory that Debian's
+# rsyslog.conf sets (the NAT stream's state); then BODY
 conf() {
 	cat > "$1$2" <<CONF
-global(processInternalMessages="on")
+global(processInternalMessages="on" workDirectory="/var/spool/rsyslog")
 main_queue(queue.timeoutshutdown="10000")
 template(name="msgonly" type="string" string="%msg%\n")
 if \$inputname != "imnflog" and \$inputname != "imnfct" then {

@@ -25,8 +25,10 @@ static void event(const struct nlmsghdr *nlh, void *data)
 			return;
 		nfct_record_times(&r, dump, &seen);
 		check_line(text, nfct_text(&ev, now.tv_sec, text, sizeof(text)));
-		if ((n = nat_event_record(&r, dump, rec, sizeof(rec))) > 0)
-			check_line(rec, n);
+		/* without and with a time the socket was last seen empty */
+		for (int64_t after = -1; after <= 1699999995000; after += 1699999995001)
+			if ((n = nat_event_record(&r, dump, after, rec, sizeof(rec))) > 0)
+				check_line(rec, n);
 		for (int s = NF_SCHEMA_ECS; s <= NF_SCHEMA_ULOGD; s++) {
 			struct nfct_opts o = {.schema = (enum nf_schema)s, .community_id = true};
 
