@@ -11,54 +11,17 @@
 # traffic: no answer may be wrong, and none may be "no mapping".
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/contrib.sh"
+. "$(dirname "$0")/natlab.sh"
 require_root
 need postgresql-common rsyslog-pgsql conntrack
-PGVER=$(ls /usr/lib/postgresql 2> /dev/null | sort -n | tail -n1)
-[ -n "$PGVER" ] || { notok "needs package postgresql"; exit 1; }
 RS_MODS=
-NATWHO=$TOP/contrib/nat/nat-who
+# nat-who where the postgres user can run it (the clone may be in /root)
+cp "$TOP/contrib/nat/nat-who" "$W/nat-who"
+NATWHO=$W/nat-who
 FLOWS=$TOP/tests/tools/natflows.py
 SCORE=$TOP/tests/tools/natscore.py
-ns_add C
-ns_add R
-ns_add S
-ip link add c0 netns "${NSP}C" type veth peer name r0 netns "${NSP}R"
-ip link add r1 netns "${NSP}R" type veth peer name s0 netns "${NSP}S"
-INSIDE="192.168.71.2 192.168.71.3 192.168.71.4 192.168.71.5 192.168.71.6 192.168.71.7 192.168.71.8 192.168.71.9"
-for a in $INSIDE; do ip -n "${NSP}C" addr add "$a/24" dev c0; done
-ip -n "${NSP}R" addr add 192.168.71.1/24 dev r0
-ip -n "${NSP}R" addr add 198.51.100.1/24 dev r1
-ip -n "${NSP}S" addr add 198.51.100.9/24 dev s0
-for l in "C c0" "R r0" "R r1" "S s0"; do set -- $l; ip -n "$NSP$1" link set "$2" up; done
-ip -n "${NSP}C" route add default via 192.168.71.1
-ip -n "${NSP}S" route add default via 198.51.100.1
-nsx R sysctl -qw net.ipv4.ip_forward=1
-for s in udp_timeout udp_timeout_stream tcp_timeout_time_wait tcp_timeout_close \
-	tcp_timeout_fin_wait tcp_timeout_last_ack tcp_timeout_close_wait; do
-	nsx R sysctl -qw "net.netfilter.nf_conntrack_$s=1"
-done
-nsx R nft -f - << 'NFT' || notok "router rules"
-table ip nat {
-	chain post {
-		type nat hook postrouting priority srcnat;
-		oifname "r1" meta l4proto { tcp, udp } masquerade to :40000-40003
-	}
-}
-NFT
-PGPORT=$(free_port)
-CLUSTER=rnflive$$
-pg_createcluster -p "$PGPORT" -d "$W/pgdata" "$PGVER" "$CLUSTER" > "$W/pgcreate.log" 2>&1 ||
-	{ notok "pg_createcluster"; cat "$W/pgcreate.log"; exit 1; }
-ON_EXIT="pg_dropcluster --stop $PGVER $CLUSTER; rm -f /var/log/postgresql/postgresql-$PGVER-$CLUSTER.log"
-pg_ctlcluster "$PGVER" "$CLUSTER" start || { notok "cluster started"; exit 1; }
-owner() { runuser -u postgres -- psql -X -q -At -p "$PGPORT" -d netfilter "$@"; }
-"$TOP/contrib/sql/setup-pgsql" -p "$PGPORT" -f "$W/pgpass" > /dev/null
-mkdir -p "$W/rs.d" "$W/log/netfilter"
-install_snippet rsyslog.d/00-imnfct-module.conf "$W/rs.d/00.conf"
-install_snippet rsyslog.d/50-imnfct.conf "$W/rs.d/50.conf" "${NSP}R"
-sed -i 's/^ruleset(name="nfct-nat" queue.type="Direct") {$/&\n\tcall nat-pgsql/' "$W/rs.d/50.conf"
-install_snippet examples/75-nat-pgsql.conf "$W/rs.d/75.conf"
-sed -i "s|127.0.0.1:5432/|127.0.0.1:$PGPORT/|; s|passfile=/etc/rsyslog-netfilter/pgpass|passfile=$W/pgpass|" "$W/rs.d/75.conf"
+natlab 71 40000-40003
+natlab_store
 rs_conf "include(file=\"$W/rs.d/*.conf\")"
 NAT=$W/log/netfilter/nat.log
 PG="pg:host=/var/run/postgresql port=$PGPORT dbname=netfilter"

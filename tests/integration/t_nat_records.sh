@@ -16,62 +16,14 @@
 # the day partitions and drops what is too old.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/contrib.sh"
+. "$(dirname "$0")/natlab.sh"
 require_root
 need postgresql-common rsyslog-pgsql conntrack
-PGVER=$(ls /usr/lib/postgresql 2> /dev/null | sort -n | tail -n1)
-[ -n "$PGVER" ] || { notok "needs package postgresql"; exit 1; }
 RS_MODS=
 NATWHO=$TOP/contrib/nat/nat-who
 FLOWS=$TOP/tests/tools/natflows.py
-ns_add C
-ns_add R
-ns_add S
-ip link add c0 netns "${NSP}C" type veth peer name r0 netns "${NSP}R"
-ip link add r1 netns "${NSP}R" type veth peer name s0 netns "${NSP}S"
-INSIDE="192.168.70.2 192.168.70.3 192.168.70.4 192.168.70.5 192.168.70.6 192.168.70.7 192.168.70.8 192.168.70.9"
-for a in $INSIDE; do ip -n "${NSP}C" addr add "$a/24" dev c0; done
-ip -n "${NSP}R" addr add 192.168.70.1/24 dev r0
-ip -n "${NSP}R" addr add 198.51.100.1/24 dev r1
-ip -n "${NSP}S" addr add 198.51.100.9/24 dev s0
-for l in "C c0" "R r0" "R r1" "S s0"; do set -- $l; ip -n "$NSP$1" link set "$2" up; done
-ip -n "${NSP}C" route add default via 192.168.70.1
-ip -n "${NSP}S" route add default via 198.51.100.1
-nsx R sysctl -qw net.ipv4.ip_forward=1
-# short lives, so that the ten outside ports are reused within seconds
-for s in udp_timeout udp_timeout_stream tcp_timeout_time_wait tcp_timeout_close \
-	tcp_timeout_fin_wait tcp_timeout_last_ack tcp_timeout_close_wait; do
-	nsx R sysctl -qw "net.netfilter.nf_conntrack_$s=1"
-done
-nsx R nft -f - << 'NFT' || notok "router rules"
-table ip nat {
-	chain pre {
-		type nat hook prerouting priority dstnat;
-		iifname "r1" tcp dport 8080 dnat to 192.168.70.2:80
-	}
-	chain post {
-		type nat hook postrouting priority srcnat;
-		oifname "r1" meta l4proto { tcp, udp } masquerade to :40000-40009
-	}
-}
-NFT
-# a PostgreSQL cluster of our own, set up as doc/nat-accountability.md says
-PGPORT=$(free_port)
-CLUSTER=rnfnat$$
-pg_createcluster -p "$PGPORT" -d "$W/pgdata" "$PGVER" "$CLUSTER" > "$W/pgcreate.log" 2>&1 ||
-	{ notok "pg_createcluster"; cat "$W/pgcreate.log"; exit 1; }
-ON_EXIT="pg_dropcluster --stop $PGVER $CLUSTER; rm -f /var/log/postgresql/postgresql-$PGVER-$CLUSTER.log"
-pg_ctlcluster "$PGVER" "$CLUSTER" start || { notok "cluster started"; exit 1; }
-owner() { runuser -u postgres -- psql -X -q -At -p "$PGPORT" -d netfilter "$@"; }
-"$TOP/contrib/sql/setup-pgsql" -p "$PGPORT" -f "$W/pgpass" > /dev/null
-[ -s "$W/pgpass" ] || { notok "setup-pgsql wrote the password file"; exit 1; }
-
-mkdir -p "$W/rs.d" "$W/log/netfilter"
-install_snippet rsyslog.d/00-imnfct-module.conf "$W/rs.d/00.conf"
-install_snippet rsyslog.d/50-imnfct.conf "$W/rs.d/50.conf" "${NSP}R"
-# what 75-nat-pgsql.conf says to add to the ruleset "nfct-nat"
-sed -i 's/^ruleset(name="nfct-nat" queue.type="Direct") {$/&\n\tcall nat-pgsql/' "$W/rs.d/50.conf"
-install_snippet examples/75-nat-pgsql.conf "$W/rs.d/75.conf"
-sed -i "s|127.0.0.1:5432/|127.0.0.1:$PGPORT/|; s|passfile=/etc/rsyslog-netfilter/pgpass|passfile=$W/pgpass|" "$W/rs.d/75.conf"
+natlab 70 40000-40009 'iifname "r1" tcp dport 8080 dnat to 192.168.70.2:80'
+natlab_store
 rs_conf "include(file=\"$W/rs.d/*.conf\")
 ruleset(name=\"drop\") { stop }
 ruleset(name=\"small\") { action(type=\"omfile\" file=\"$W/small.log\" template=\"msgline\") }
