@@ -466,21 +466,21 @@ static rsRetVal check_nat_stream(modConfData_t *conf, instanceConf_t *inst)
 			return RS_RET_PARAM_ERROR;
 		}
 	}
-	/* Without a state file the stream still runs: each start's B then
-	 * says since when records are missing is unknown. Debian's
-	 * rsyslog.conf sets $WorkDirectory /var/spool/rsyslog. */
-	if (dir == NULL || dir[0] == '\0')
-		LogMsg(0, RS_RET_OK, LOG_WARNING,
-		       "imnfct: nat.ruleset '%s' has no work directory "
-		       "(global(workDirectory=...)) to keep its stream's state: after a "
-		       "restart or a crash its records cannot say since when records are missing",
-		       name);
-	else if (access(dir, W_OK | X_OK) != 0)
-		LogMsg(errno, RS_RET_OK, LOG_WARNING,
-		       "imnfct: nat.ruleset '%s': the work directory %s is not writable, so the "
-		       "stream's state is not kept: after a restart or a crash its records cannot "
-		       "say since when records are missing",
-		       name, dir);
+	if (dir == NULL || dir[0] == '\0') {
+		LogError(0, RS_RET_PARAM_ERROR,
+			 "imnfct: nat.ruleset '%s' needs a work directory "
+			 "(global(workDirectory=...)) "
+			 "to keep its stream's state across restarts",
+			 name);
+		return RS_RET_PARAM_ERROR;
+	}
+	if (access(dir, W_OK | X_OK) != 0) {
+		LogError(errno, RS_RET_PARAM_ERROR,
+			 "imnfct: nat.ruleset '%s': the work directory %s is not writable, and the "
+			 "stream's state is kept there",
+			 name, dir);
+		return RS_RET_PARAM_ERROR;
+	}
 	return RS_RET_OK;
 }
 

@@ -66,13 +66,10 @@ two_hosts() {
 ifindex() { ip -n "$NSP$1" -o link show "$2" | cut -d: -f1; }
 
 # rs_conf BODY: config with our modules ($RS_MODS, default imnflog), impstats,
-# the internal log and BODY. $RS_GLOBAL: more global() parameters;
-# RS_WORKDIR="" for none (default: workDirectory="$W").
+# the internal log and BODY. $RS_GLOBAL: more global() parameters.
 rs_conf() {
-	local wd="workDirectory=\"$W\""
-	[ -n "${RS_WORKDIR+set}" ] && wd=$RS_WORKDIR
 	cat > "$W/rs.conf" <<CONF
-global(processInternalMessages="on" $wd ${RS_GLOBAL-})
+global(processInternalMessages="on" workDirectory="$W" ${RS_GLOBAL-})
 main_queue(queue.timeoutshutdown="10000")
 module(load="impstats" interval="1" format="json" log.file="$W/stats" log.syslog="off")
 $(for m in ${RS_MODS-imnflog}; do echo "module(load=\"$m\")"; done)

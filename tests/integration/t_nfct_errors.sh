@@ -1,8 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # imnfct bad input and kernel traps: config errors seen by -N1 (a NAT
-# stream given to two inputs too; one without a work directory runs,
-# warned), missing
+# stream without a work directory or with two inputs too), missing
 # privileges, the nf_conntrack_events=2 / acct / timestamp warnings, an
 # overrun counted, reported and followed by a resync, and reliable mode.
 . "$(dirname "$0")/lib.sh"
@@ -29,8 +28,8 @@ n1 "an unknown word in a comma-separated list" "imnfct: events value 'delete' un
 n1 "a zone above 65535" "imnfct: zone 70000 is out of range: 0 to 65535" 'zone="70000"'
 n1 "a Community ID seed above 65535" "imnfct: community_id.seed 65536 is out of range: 0 to 65535" 'community_id.seed="65536"'
 n1 "nat.ruleset without the destroy events" "imnfct: nat.ruleset 'nat' needs the destroy events: a mapping's end and its kernel times come with its DESTROY (add \"destroy\" to events)" 'events=["new"] nat.ruleset="nat"'
-# whole configurations: a NAT record stream is one input's, and keeps its
-# state in the work directory (without one: a warning, and it runs)
+# whole configurations: a NAT record stream needs its state kept, and is
+# one input's
 n1conf() {
 	printf '%s\n' "$3" > "$W/n1.conf"
 	rsyslogd -N1 -f "$W/n1.conf" -M "$MODDIR" > "$W/n1.out" 2>&1
@@ -38,28 +37,14 @@ n1conf() {
 	if [ "$rc" = 1 ] && [ "$(grep -m1 -o "$2" "$W/n1.out")" = "$2" ]; then ok "$1"; else
 		notok "$1"; echo "#  exit $rc"; sed 's/^/#  /' "$W/n1.out"; fi
 }
+n1conf "nat.ruleset without a work directory" "imnfct: nat.ruleset 'nat' needs a work directory (global(workDirectory=...)) to keep its stream's state across restarts" 'module(load="imnfct")
+ruleset(name="nat") { action(type="omfile" file="/dev/null") }
+input(type="imnfct" nat.ruleset="nat")'
 n1conf "one nat.ruleset for two inputs" "imnfct: nat.ruleset 'nat' is given to two inputs: each input's NAT records need a ruleset of their own (a record stream's markers speak for one input's events only)" "global(workDirectory=\"$W\")
 module(load=\"imnfct\")
 ruleset(name=\"nat\") { action(type=\"omfile\" file=\"/dev/null\") }
 input(type=\"imnfct\" nat.ruleset=\"nat\")
 input(type=\"imnfct\" nat.ruleset=\"nat\" zone=\"1\")"
-# without a work directory it runs: each start's B says since when records are missing is
-# unknown ("-"), as on a first start
-RS_WORKDIR="" rs_conf "
-ruleset(name=\"nat\") { action(type=\"omfile\" file=\"$W/nowd.log\" template=\"msgline\") }
-input(type=\"imnfct\" netns=\"${NSP}F\" nat.ruleset=\"nat\")
-"
-warned=
-for _ in 1 2; do
-	rs_start
-	wait_for 10 grep -q "work directory" "$W/internal"
-	warned="$warned$(grep -o "imnfct: nat.ruleset 'nat' has no work directory.*missing" "$W/internal");"
-	rs_stop
-done
-w="imnfct: nat.ruleset 'nat' has no work directory (global(workDirectory=...)) to keep its stream's state: after a restart or a crash its records cannot say since when records are missing"
-expect_eq "nat.ruleset without a work directory: the warning at each start" "$w;$w;" "$warned"
-expect_eq "nat.ruleset without a work directory: each start's B has an unknown start" "B - start seq=0
-B - start seq=0" "$(awk '$1 == "B" {print $1, $2, $4, $5}' "$W/nowd.log")"
 
 # Kernel traps, reported in plain words for the input's namespace.
 nsx F sysctl -qw net.netfilter.nf_conntrack_events=2 net.netfilter.nf_conntrack_acct=0 net.netfilter.nf_conntrack_timestamp=0
