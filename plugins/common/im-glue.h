@@ -15,7 +15,8 @@
 #include "netns.h"
 #include "nlmsg.h"
 
-#define IM_MSG_MAX 8192 /* a message's text: the kernel line, or a JSON document */
+/* a message's text: the kernel line, or a JSON document of any size */
+#define IM_MSG_MAX JE_RENDER_MAX
 
 struct im_msgspec {
 	const struct timeval *tv; /* message time */

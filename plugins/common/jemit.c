@@ -121,6 +121,7 @@ void je_init_text(struct jemit *e, struct field_table *t, enum nf_schema schema,
 	init_common(e, t, schema);
 	e->text = text;
 	text->used = 0;
+	text->whole = 0;
 	text->full = false;
 	text->nm = 0;
 	for (int i = 0; i <= e->lay->nparents; i++)
@@ -354,29 +355,52 @@ static void text_end(struct jemit *e, int f, size_t off)
 	struct je_text *t = e->text;
 	int node;
 
-	if (t->full || e->lay->nparents == 0)
+	if (t->full)
 		return;
+	if (e->lay->nparents == 0) {
+		t->whole = t->used;
+		return;
+	}
 	node = text_node(e, e->lay->field_parent[f]);
 	add_member(t, node, -1, off, t->used - off);
 }
 
-static void render_node(const struct jemit *e, struct strbuf *sb, int node)
+/* Room in sb for n more bytes, the close braces the enclosing objects
+ * still owe, and the NUL. */
+static bool sb_room(const struct strbuf *sb, size_t n, int close)
+{
+	return sb->len + n + (size_t)close < sb->size;
+}
+
+/* Object node into sb, where its "{}" fits with the close braces owed: a member
+ * that does not fit is left out whole, so the document stays valid JSON.
+ * Returns false when one was left out. */
+static bool render_node(const struct jemit *e, struct strbuf *sb, int node, int close)
 {
 	const struct je_text *t = e->text;
+	bool whole = true, first = true;
 
 	sb_putn(sb, "{", 1);
 	for (int i = t->first[node]; i >= 0; i = t->m[i].next) {
-		if (i != t->first[node])
-			sb_putn(sb, ",", 1);
-		if (t->m[i].child < 0) {
+		int child = t->m[i].child;
+		size_t comma = first ? 0 : 1;
+		size_t n = child < 0 ? t->m[i].len : e->lay->parent[child].keylen + 2u; /* "k":{} */
+
+		if (!sb_room(sb, comma + n, close + 1)) {
+			whole = false;
+			continue;
+		}
+		sb_putn(sb, ",", comma);
+		first = false;
+		if (child < 0) {
 			sb_putn(sb, t->arena + t->m[i].off, t->m[i].len);
 			continue;
 		}
-		sb_putn(sb, e->lay->parent[t->m[i].child].key,
-			e->lay->parent[t->m[i].child].keylen);
-		render_node(e, sb, t->m[i].child + 1);
+		sb_putn(sb, e->lay->parent[child].key, e->lay->parent[child].keylen);
+		whole = render_node(e, sb, child + 1, close + 1) && whole;
 	}
 	sb_putn(sb, "}", 1);
+	return whole;
 }
 
 /* render_node without a bound check at each step: for a buffer that holds
@@ -409,6 +433,7 @@ size_t je_render(const struct jemit *e, char *buf, size_t size, bool *complete)
 	size_t worst = t->used + (size_t)t->nm + 2 * (size_t)(e->lay->nparents + 1) +
 		       (size_t)e->lay->nparents * JE_KEY_MAX + 1;
 	struct strbuf sb;
+	bool whole;
 
 	if (e->lay->nparents > 0 && worst <= size) {
 		char *end = render_node_unchecked(e, buf, 0);
@@ -418,16 +443,24 @@ size_t je_render(const struct jemit *e, char *buf, size_t size, bool *complete)
 			*complete = !t->full;
 		return (size_t)(end - buf);
 	}
+	if (size < 3) { /* not even "{}" */
+		if (size > 0)
+			buf[0] = '\0';
+		if (complete)
+			*complete = false;
+		return 0;
+	}
 	sb_init(&sb, buf, size);
-	if (e->lay->nparents == 0) {
-		sb_putn(&sb, "{", 1);
-		sb_putn(&sb, t->arena, t->used);
-		sb_putn(&sb, "}", 1);
+	if (e->lay->nparents > 0) {
+		whole = render_node(e, &sb, 0, 0);
 	} else {
-		render_node(e, &sb, 0);
+		whole = sb_room(&sb, t->whole + 2, 0);
+		sb_putn(&sb, "{", 1);
+		sb_putn(&sb, t->arena, whole ? t->whole : 0);
+		sb_putn(&sb, "}", 1);
 	}
 	if (complete)
-		*complete = !t->full && !sb.full;
+		*complete = !t->full && whole;
 	return sb.len;
 }
 

@@ -63,7 +63,8 @@ struct field_table {
 struct je_text {
 	char arena[JE_ARENA];
 	size_t used;
-	bool full; /* the arena ran out: the text is cut, je_render says so */
+	size_t whole; /* a flat layout: the arena's bytes up to its last whole member */
+	bool full;    /* the arena ran out: fields are left out, je_render says so */
 	int nm;
 	struct {
 		int16_t next;
@@ -116,9 +117,14 @@ bool je_init(struct jemit *e, struct field_table *t, enum nf_schema schema,
 /* Text output, into *text (render it with je_render). */
 void je_init_text(struct jemit *e, struct field_table *t, enum nf_schema schema,
 		  struct je_text *text);
-/* Writes the JSON document (NUL-terminated) and returns its length; false
- * in *complete (may be NULL) when the arena or buf was too small (fields
- * are then missing, or the text is cut). */
+/* A buffer this large holds any document je_render can write. */
+#define JE_RENDER_MAX                                                                              \
+	(JE_ARENA + JE_MAX_MEMBERS + 2 * (JE_MAX_PARENTS + 1) + JE_MAX_PARENTS * JE_KEY_MAX + 1)
+
+/* Writes the JSON document (NUL-terminated) and returns its length. It is
+ * always valid JSON: a field that did not fit in the arena or in buf is
+ * left out whole (a flat layout that does not fit in buf is "{}"), and
+ * *complete (may be NULL) is then false. */
 size_t je_render(const struct jemit *e, char *buf, size_t size, bool *complete);
 
 bool je_wanted(const struct jemit *e, int f);

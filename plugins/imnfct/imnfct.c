@@ -139,6 +139,7 @@ struct instanceConf_s {
 	STATSCOUNTER_DEF(ctrNlErrors, mutCtrNlErrors)
 	STATSCOUNTER_DEF(ctrForeign, mutCtrForeign)
 	STATSCOUNTER_DEF(ctrBlockedMs, mutCtrBlockedMs)
+	STATSCOUNTER_DEF(ctrJsonCut, mutCtrJsonCut)
 	STATSCOUNTER_DEF(ctrNatRecords, mutCtrNatRecords)
 	STATSCOUNTER_DEF(ctrNatGaps, mutCtrNatGaps)
 	struct instanceConf_s *next;
@@ -656,6 +657,8 @@ static rsRetVal setup_stats(instanceConf_t *inst, int n)
 	CHKiRet(im_add_counter(inst->stats, "netlink.foreign", &inst->ctrForeign));
 	STATSCOUNTER_INIT(inst->ctrBlockedMs, inst->mutCtrBlockedMs);
 	CHKiRet(im_add_counter(inst->stats, "submit.blocked.ms", &inst->ctrBlockedMs));
+	STATSCOUNTER_INIT(inst->ctrJsonCut, inst->mutCtrJsonCut);
+	CHKiRet(im_add_counter(inst->stats, "msg.json.cut", &inst->ctrJsonCut));
 	STATSCOUNTER_INIT(inst->ctrNatRecords, inst->mutCtrNatRecords);
 	CHKiRet(im_add_counter(inst->stats, "nat.records", &inst->ctrNatRecords));
 	STATSCOUNTER_INIT(inst->ctrNatGaps, inst->mutCtrNatGaps);
@@ -930,10 +933,14 @@ static rsRetVal build_msg(instanceConf_t *inst, const struct nfct_record *r, sms
 			       NULL,
 			       nfct_event_action(r->ev->type)};
 
-	if (inst->msg_json)
+	if (inst->msg_json) {
 		m.len = nfct_fields_text(r, &inst->opts, text, sizeof(text), &complete);
-	else
+		if (!complete) {
+			STATSCOUNTER_INC(inst->ctrJsonCut, inst->mutCtrJsonCut);
+		}
+	} else {
 		m.len = nfct_text(r->ev, r->now.tv_sec, text, NFCT_TEXT_MAX);
+	}
 	if (!inst->fields.none)
 		m.json = nfct_fields_json(r, &inst->opts);
 	return im_build_msg(&m, ppMsg);

@@ -106,6 +106,7 @@ struct instanceConf_s {
 	STATSCOUNTER_DEF(ctrNlErrors, mutCtrNlErrors)
 	STATSCOUNTER_DEF(ctrForeign, mutCtrForeign)
 	STATSCOUNTER_DEF(ctrBlockedMs, mutCtrBlockedMs)
+	STATSCOUNTER_DEF(ctrJsonCut, mutCtrJsonCut)
 	bool emptied;			       /* at a stop: the socket read to its end */
 	struct nl_rx_drops drops;	       /* of the group socket */
 	uint64_t foreign_seen, truncated_seen; /* what the counters hold already */
@@ -471,6 +472,8 @@ static rsRetVal setup_stats(instanceConf_t *inst)
 	CHKiRet(im_add_counter(inst->stats, "netlink.foreign", &inst->ctrForeign));
 	STATSCOUNTER_INIT(inst->ctrBlockedMs, inst->mutCtrBlockedMs);
 	CHKiRet(im_add_counter(inst->stats, "submit.blocked.ms", &inst->ctrBlockedMs));
+	STATSCOUNTER_INIT(inst->ctrJsonCut, inst->mutCtrJsonCut);
+	CHKiRet(im_add_counter(inst->stats, "msg.json.cut", &inst->ctrJsonCut));
 
 	CHKiRet(statsobj.ConstructFinalize(inst->stats));
 finalize_it:
@@ -559,10 +562,14 @@ static rsRetVal build_msg(instanceConf_t *inst, struct nflog_work *w, smsg_t **p
 			       NULL,
 			       NULL};
 
-	if (inst->msg_json)
+	if (inst->msg_json) {
 		m.len = nflog_fields_text(&w->rec, &inst->opts, text, sizeof(text), &complete);
-	else
+		if (!complete) {
+			STATSCOUNTER_INC(inst->ctrJsonCut, inst->mutCtrJsonCut);
+		}
+	} else {
 		m.len = nflog_text(&w->rec, inst->textflags, text, NFLOG_TEXT_MAX);
+	}
 	if (!inst->fields.none)
 		m.json = nflog_fields_json(&w->rec, &inst->opts);
 	return im_build_msg(&m, ppMsg);

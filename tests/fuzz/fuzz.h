@@ -28,12 +28,16 @@ static inline void check_line(const char *s, size_t len)
 		fuzz_fail("unprintable byte or invalid UTF-8 in a line", s);
 }
 
-/* The text output of the emitter is what libfastjson writes for the tree
- * without spaces ($!all-json-plain), byte for byte. */
+/* The text output of the emitter is valid JSON, and what libfastjson
+ * writes for the tree without spaces ($!all-json-plain), byte for byte. */
 static inline void check_same_json(struct fjson_object *j, const char *text, bool complete)
 {
+	struct fjson_object *back = fjson_tokener_parse(text);
 	const char *plain;
 
+	if (back == NULL)
+		fuzz_fail("text output is not valid JSON", text);
+	fjson_object_put(back);
 	if (j == NULL)
 		return;
 	plain = fjson_object_to_json_string_ext(j, FJSON_TO_STRING_PLAIN);

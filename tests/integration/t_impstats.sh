@@ -47,3 +47,21 @@ import json, sys
 for l in sorted(open(sys.argv[1])):
     o = json.loads(l.split(' ', 1)[1])
     print(o['name'], 'netlink.foreign', o['netlink.foreign'])" "$W/log/netfilter/loss.log" | sort)"
+# every counter of each input, as doc/imnflog.md and doc/imnfct.md list
+# them; no document was cut (msg.json.cut 0: the snippets' msg.format="json")
+NFLOG_CTRS="decode.errors kernel.drops msg.json.cut netlink.errors netlink.foreign overruns ratelimit.discarded received seq.gaps submit.blocked.ms submitted"
+NFCT_CTRS="filtered flowtable.evictions kernel.drops msg.json.cut nat.gaps nat.records netlink.errors netlink.foreign overruns parse.errors received resyncs submit.blocked.ms submitted"
+expect_eq "stats.json: each input's counters, and no JSON document cut" \
+  "imnfct(1 ${NSP}B) msg.json.cut=0 $NFCT_CTRS
+imnflog(group 1 ${NSP}B) msg.json.cut=0 $NFLOG_CTRS
+imnflog(group 2 ${NSP}B) msg.json.cut=0 $NFLOG_CTRS" \
+  "$(python3 -c "
+import json, sys
+last = {}
+for l in open(sys.argv[1]):
+    o = json.loads(l.split(' ', 1)[1])
+    if o['name'].startswith('im'):
+        last[o['name']] = o
+for n in sorted(last):
+    keys = sorted(k for k in last[n] if k not in ('name', 'origin'))
+    print(n, 'msg.json.cut=%s' % last[n].get('msg.json.cut'), ' '.join(keys))" "$W/log/netfilter/stats.json")"

@@ -11,9 +11,11 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <linux/netfilter/nfnetlink_log.h>
 
+#include "jemit.h"
 #include "nflog-fields.h"
 #include "nflog-text.h"
 #include "pkt-build.h"
+#include "strbuf.h"
 #include "unit.h"
 
 /* IPv4 TCP SYN 192.0.2.1:40000 -> 198.51.100.7:22 with MSS, SACK-permitted,
@@ -395,6 +397,85 @@ static void test_ip_options(void)
 	      strstr(json(&w, NF_SCHEMA_ECS, NULL), "\"options\":\"94040000\"") != NULL);
 }
 
+/* A document that does not fit, in the arena or in the caller's buffer,
+ * is still valid JSON: the fields that do not fit are left out whole, and
+ * je_render says it is not complete (the modules count it, msg.json.cut). */
+static const struct field_desc cut_desc[] = {
+	{"A", {FT_STR, FT_STR}, {"o.a", "a"}, ""}, {"B", {FT_STR, FT_STR}, {"o.b", "b"}, ""},
+	{"C", {FT_INT, FT_INT}, {"c", "c"}, ""},   {"D", {FT_STR, FT_STR}, {"o.d", "d"}, ""},
+	{"E", {FT_STR, FT_STR}, {"o.e", "e"}, ""}, {"F", {FT_STR, FT_STR}, {"o.f", "f"}, ""},
+	{"G", {FT_STR, FT_STR}, {"o.g", "g"}, ""}, {"H", {FT_STR, FT_STR}, {"o.h", "h"}, ""},
+	{"I", {FT_STR, FT_STR}, {"o.i", "i"}, ""},
+};
+static struct field_table cut_table = {cut_desc, sizeof(cut_desc) / sizeof(cut_desc[0]), 0, {{0}}};
+
+static bool is_json(const char *s)
+{
+	struct fjson_object *j = fjson_tokener_parse(s);
+
+	fjson_object_put(j);
+	return j != NULL;
+}
+
+static void test_cut_documents(void)
+{
+	static struct je_text text;
+	static char big[1001], buf[JE_RENDER_MAX], want[JE_RENDER_MAX];
+	struct jemit e;
+	bool complete, all_valid = true, none_complete = true;
+	size_t n, len;
+
+	je_init_text(&e, &cut_table, NF_SCHEMA_ECS, &text);
+	je_str(&e, 0, "aaaa");
+	je_str(&e, 1, "bbbb");
+	je_int(&e, 2, 7);
+	len = je_render(&e, buf, sizeof(buf), &complete);
+	CHECK_STR("whole", "{\"o\":{\"a\":\"aaaa\",\"b\":\"bbbb\"},\"c\":7}", buf);
+	CHECK("whole: complete", complete);
+	for (n = 0; n <= len; n++) {
+		je_render(&e, buf, n, &complete);
+		all_valid = all_valid && (n < 3 ? n == 0 || buf[0] == '\0' : is_json(buf));
+		none_complete = none_complete && !complete;
+	}
+	CHECK("each smaller buffer: valid JSON", all_valid);
+	CHECK("each smaller buffer: not complete", none_complete);
+	je_render(&e, buf, len, &complete);
+	CHECK_STR("one byte short: the last field left out",
+		  "{\"o\":{\"a\":\"aaaa\",\"b\":\"bbbb\"}}", buf);
+	je_render(&e, buf, 25, &complete);
+	CHECK_STR("a field that fits after one that does not", "{\"o\":{\"a\":\"aaaa\"},\"c\":7}",
+		  buf);
+	je_render(&e, buf, 3, &complete);
+	CHECK_STR("3 bytes: {}", "{}", buf);
+
+	/* nine 1000-byte strings into the 6144-byte arena: six fit */
+	memset(big, 'x', sizeof(big) - 1);
+	for (int s = NF_SCHEMA_ECS; s <= NF_SCHEMA_ULOGD; s++) {
+		struct strbuf w;
+
+		je_init_text(&e, &cut_table, (enum nf_schema)s, &text);
+		for (int f = 0; f < 9; f++)
+			if (f != 2)
+				je_str(&e, f, big);
+		je_render(&e, buf, sizeof(buf), &complete);
+		sb_init(&w, want, sizeof(want));
+		sb_puts(&w, s == NF_SCHEMA_ECS ? "{\"o\":{" : "{");
+		for (int f = 0; f < 7; f++) {
+			if (f == 2)
+				continue;
+			sb_printf(&w, "%s\"%c\":\"%s\"", f ? "," : "", cut_desc[f].id[0] + 32, big);
+		}
+		sb_puts(&w, s == NF_SCHEMA_ECS ? "}}" : "}");
+		CHECK_STR(s == NF_SCHEMA_ECS ? "arena full, nested: the six that fit"
+					     : "arena full, flat: the six that fit",
+			  want, buf);
+		CHECK("arena full: not complete", !complete);
+	}
+	je_render(&e, buf, 100, &complete);
+	CHECK_STR("flat, a buffer too small: {}", "{}", buf);
+	CHECK("flat, a buffer too small: not complete", !complete);
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
@@ -412,5 +493,6 @@ int main(void)
 	RUN(test_malformed_attributes);
 	RUN(test_attached_conntrack);
 	RUN(test_ip_options);
+	RUN(test_cut_documents);
 	UNIT_EXIT();
 }
