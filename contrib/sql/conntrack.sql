@@ -1,20 +1,22 @@
 -- SPDX-License-Identifier: Apache-2.0
 -- The conntrack history that contrib/examples/70-pgsql.conf fills, run by
--- contrib/sql/setup-pgsql as the database owner. One row per connection:
--- NEW inserts it, DESTROY completes the open row of the same conntrack id
--- and tuple, as ulogd2's INSERT_OR_REPLACE_CT does.
+-- contrib/sql/setup-pgsql as the role netfilter_owner, in its schema
+-- netfilter. One row per connection: NEW inserts it, DESTROY completes the
+-- open row of the same conntrack id and tuple, as ulogd2's
+-- INSERT_OR_REPLACE_CT does.
 --
 -- rsyslog may only call conntrack_event(): the function runs with the
--- owner's rights, so the rsyslog role holds no right on any table.
+-- rights of netfilter_owner, a role that owns this schema and nothing
+-- else, so the rsyslog role holds no right on any table.
 --
--- Partitioned by month of start_time. Once a month, as the owner:
---   SELECT conntrack_partitions(12);
+-- Partitioned by month of start_time. Once a month, as postgres:
+--   SELECT netfilter.conntrack_partitions(12);
 -- creates the partitions of this month and the next two, and drops those
 -- (and the rows of the default partition) older than 12 months.
 
 SET client_min_messages = warning;
 
-CREATE TABLE IF NOT EXISTS public.conntrack (
+CREATE TABLE IF NOT EXISTS netfilter.conntrack (
 	id bigserial,
 	-- when the flow started; for a DESTROY whose NEW and start are
 	-- unknown, when it ended (the partition key cannot be empty)
@@ -41,16 +43,16 @@ CREATE TABLE IF NOT EXISTS public.conntrack (
 ) PARTITION BY RANGE (start_time);
 
 -- rows of months without a partition land here, never lost
-CREATE TABLE IF NOT EXISTS public.conntrack_default PARTITION OF public.conntrack DEFAULT;
+CREATE TABLE IF NOT EXISTS netfilter.conntrack_default PARTITION OF netfilter.conntrack DEFAULT;
 
 -- the open row of a conntrack: DESTROY finds and completes it
-CREATE INDEX IF NOT EXISTS conntrack_open ON public.conntrack (ct_id, src, dst) WHERE end_time IS NULL;
+CREATE INDEX IF NOT EXISTS conntrack_open ON netfilter.conntrack (ct_id, src, dst) WHERE end_time IS NULL;
 -- "who was behind public address A, port P at time T"
-CREATE INDEX IF NOT EXISTS conntrack_nat_src ON public.conntrack (nat_src, nat_sport, start_time);
+CREATE INDEX IF NOT EXISTS conntrack_nat_src ON netfilter.conntrack (nat_src, nat_sport, start_time);
 
 -- events the table refused (a constraint, a value out of range), with why:
 -- the pipeline goes on, nothing is dropped unseen
-CREATE TABLE IF NOT EXISTS public.conntrack_rejected (
+CREATE TABLE IF NOT EXISTS netfilter.conntrack_rejected (
 	logged timestamptz NOT NULL DEFAULT now(),
 	sqlstate text NOT NULL,
 	error text NOT NULL,
@@ -58,11 +60,11 @@ CREATE TABLE IF NOT EXISTS public.conntrack_rejected (
 );
 
 -- event: one imnfct message, $!all-json-plain of the ECS schema
-CREATE OR REPLACE FUNCTION public.conntrack_event(event text) RETURNS void
+CREATE OR REPLACE FUNCTION netfilter.conntrack_event(event text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	e jsonb;
-	r public.conntrack%ROWTYPE;
+	r netfilter.conntrack%ROWTYPE;
 BEGIN
 	e := event::jsonb;
 	r.ct_id := e #>> '{netfilter,ct,id}';
@@ -88,7 +90,7 @@ BEGIN
 		-- the DESTROY's start is the kernel's (nf_conntrack_timestamp=1),
 		-- where the NEW's may be its receive time: start_time + duration
 		-- is then end_time exactly
-		UPDATE public.conntrack c SET start_time = r.start_time, end_time = r.end_time,
+		UPDATE netfilter.conntrack c SET start_time = r.start_time, end_time = r.end_time,
 			duration_ms = r.duration_ms,
 			orig_packets = r.orig_packets, orig_bytes = r.orig_bytes,
 			reply_packets = r.reply_packets, reply_bytes = r.reply_bytes, state = r.state
@@ -98,7 +100,7 @@ BEGIN
 			RETURN;
 		END IF;
 	END IF;
-	INSERT INTO public.conntrack (start_time, ct_id, family, proto, src, dst, sport, dport,
+	INSERT INTO netfilter.conntrack (start_time, ct_id, family, proto, src, dst, sport, dport,
 		nat_src, nat_sport, nat_dst, nat_dport, end_time, duration_ms,
 		orig_packets, orig_bytes, reply_packets, reply_bytes, state)
 	VALUES (r.start_time, r.ct_id, r.family, r.proto, r.src, r.dst, r.sport, r.dport,
@@ -107,11 +109,12 @@ BEGIN
 EXCEPTION WHEN OTHERS THEN
 	-- rsyslog 8.2302's ompgsql cannot report a failed statement: it
 	-- reconnects and commits what follows, and the event would be gone
-	INSERT INTO public.conntrack_rejected (sqlstate, error, event) VALUES (SQLSTATE, SQLERRM, event);
+	INSERT INTO netfilter.conntrack_rejected (sqlstate, error, event) VALUES (SQLSTATE, SQLERRM, event);
 END $$;
 
-CREATE OR REPLACE FUNCTION public.conntrack_partitions(keep_months integer) RETURNS SETOF text
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET TimeZone = 'UTC' AS $$
+-- SECURITY DEFINER: the partitions are netfilter_owner's, whoever runs it
+CREATE OR REPLACE FUNCTION netfilter.conntrack_partitions(keep_months integer) RETURNS SETOF text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET TimeZone = 'UTC' AS $$
 DECLARE
 	this_month date := date_trunc('month', now());
 	cutoff date := this_month - make_interval(months => keep_months);
@@ -123,29 +126,29 @@ BEGIN
 		lo := this_month + make_interval(months => i);
 		hi := lo + interval '1 month';
 		part := 'conntrack_' || to_char(lo, 'YYYY_MM');
-		CONTINUE WHEN to_regclass(format('public.%I', part)) IS NOT NULL;
+		CONTINUE WHEN to_regclass(format('netfilter.%I', part)) IS NOT NULL;
 		-- rows already in the default partition move to their own
-		EXECUTE format('CREATE TABLE public.%I (LIKE public.conntrack INCLUDING DEFAULTS)', part);
-		EXECUTE format('WITH moved AS (DELETE FROM public.conntrack_default WHERE start_time >= %L AND start_time < %L RETURNING *) '
-			'INSERT INTO public.%I SELECT * FROM moved', lo, hi, part);
-		EXECUTE format('ALTER TABLE public.conntrack ATTACH PARTITION public.%I FOR VALUES FROM (%L) TO (%L)', part, lo, hi);
+		EXECUTE format('CREATE TABLE netfilter.%I (LIKE netfilter.conntrack INCLUDING DEFAULTS)', part);
+		EXECUTE format('WITH moved AS (DELETE FROM netfilter.conntrack_default WHERE start_time >= %L AND start_time < %L RETURNING *) '
+			'INSERT INTO netfilter.%I SELECT * FROM moved', lo, hi, part);
+		EXECUTE format('ALTER TABLE netfilter.conntrack ATTACH PARTITION netfilter.%I FOR VALUES FROM (%L) TO (%L)', part, lo, hi);
 		RETURN NEXT 'created ' || part;
 	END LOOP;
 	FOR part IN SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-		WHERE i.inhparent = 'public.conntrack'::regclass AND c.relname ~ '^conntrack_\d{4}_\d{2}$'
+		WHERE i.inhparent = 'netfilter.conntrack'::regclass AND c.relname ~ '^conntrack_\d{4}_\d{2}$'
 		ORDER BY c.relname
 	LOOP
 		IF to_date(substr(part, 11), 'YYYY_MM') + interval '1 month' <= cutoff THEN
-			EXECUTE format('DROP TABLE public.%I', part);
+			EXECUTE format('DROP TABLE netfilter.%I', part);
 			RETURN NEXT 'dropped ' || part;
 		END IF;
 	END LOOP;
-	DELETE FROM public.conntrack_default WHERE start_time < cutoff;
-	DELETE FROM public.conntrack_rejected WHERE logged < cutoff;
+	DELETE FROM netfilter.conntrack_default WHERE start_time < cutoff;
+	DELETE FROM netfilter.conntrack_rejected WHERE logged < cutoff;
 END $$;
 
-SELECT public.conntrack_partitions(1200);
+SELECT netfilter.conntrack_partitions(1200);
 
 -- functions are callable by everyone unless revoked; setup-pgsql grants
 -- conntrack_event() to the rsyslog role alone
-REVOKE ALL ON FUNCTION public.conntrack_event(text), public.conntrack_partitions(integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION netfilter.conntrack_event(text), netfilter.conntrack_partitions(integer) FROM PUBLIC;

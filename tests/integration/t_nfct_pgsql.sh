@@ -44,9 +44,55 @@ expect_eq "rsyslog may run conntrack_event() and nothing else" \
 ERROR:  permission denied for table conntrack_rejected
 ERROR:  permission denied for table conntrack
 ERROR:  permission denied for function conntrack_partitions
+ERROR:  permission denied for schema netfilter
 ERROR:  permission denied for schema public" \
   "$(as_rsyslog -c "SELECT count(*) FROM conntrack" -c "SELECT count(*) FROM conntrack_rejected" \
-	-c "DELETE FROM conntrack" -c "SELECT conntrack_partitions(0)" -c "CREATE TABLE x ()" 2>&1 | grep '^ERROR')"
+	-c "DELETE FROM conntrack" -c "SELECT conntrack_partitions(0)" -c "CREATE TABLE x ()" \
+	-c "CREATE TABLE public.x ()" 2>&1 | grep '^ERROR')"
+
+# the store is a schema of its own, owned by a role of its own: the
+# SECURITY DEFINER functions run with netfilter_owner's rights, which reach
+# no further than the schema, not with the superuser's
+FUNCS="conntrack_event|netfilter_owner|t
+conntrack_partitions|netfilter_owner|t
+nat_at|netfilter_owner|f
+nat_endpoint|netfilter_owner|f
+nat_lookup|netfilter_owner|t
+nat_ms|netfilter_owner|f
+nat_record|netfilter_owner|t
+nat_retention|netfilter_owner|t"
+funcs() { owner -d "$1" -c "SELECT proname, proowner::regrole, prosecdef FROM pg_proc WHERE pronamespace = 'netfilter'::regnamespace ORDER BY 1"; }
+# tables and partitions in the schema: how many, how many not the owner's;
+# our tables and functions left in public
+layout() {
+	owner -d "$1" -c "SELECT count(*), count(*) FILTER (WHERE relowner <> 'netfilter_owner'::regrole) FROM pg_class WHERE relnamespace = 'netfilter'::regnamespace AND relkind IN ('r', 'p')" \
+		-c "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relname ~ '^(conntrack|nat_)'" \
+		-c "SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace AND proname ~ '^(conntrack_|nat_)'" | tr '\n' ' ' | sed 's/ $//'
+}
+expect_eq "setup-pgsql: the functions are netfilter_owner's, in the schema netfilter" "$FUNCS" "$(funcs netfilter)"
+NTABLES=$(owner -c "SELECT count(*) FROM pg_class WHERE relnamespace = 'netfilter'::regnamespace AND relkind IN ('r', 'p')")
+expect_eq "setup-pgsql: every table and partition is netfilter_owner's; nothing of ours in public" "$NTABLES|0 0 0" "$(layout netfilter)"
+expect_eq "netfilter_owner: no login, no attribute, no CREATE outside its schema" "f|f|f|f|f|f|f|f|t" \
+  "$(owner -c "SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls, has_database_privilege('netfilter_owner', 'netfilter', 'CREATE'), has_schema_privilege('netfilter_owner', 'public', 'CREATE'), has_schema_privilege('netfilter_owner', 'netfilter', 'CREATE') FROM pg_roles WHERE rolname = 'netfilter_owner'")"
+
+# an earlier version's store (everything in public, postgres's) with rows
+# in it: setup-pgsql moves the rows into the schema and gives it all to
+# netfilter_owner
+owner -d postgres -c "CREATE DATABASE oldstore" > /dev/null
+owner -d oldstore -c "CREATE EXTENSION btree_gist" > /dev/null
+cat "$TOP/contrib/sql/conntrack.sql" "$TOP/contrib/sql/nat.sql" | sed 's/netfilter\./public./g' |
+	runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p "$PGPORT" -d oldstore > /dev/null 2>&1 ||
+	notok "an earlier version's store made"
+OLDREC='C 1764471600000 1764471601000 udp s 10.9.0.1:1 198.51.100.9:2 203.0.113.9:3 7'
+OLDEV='{"@timestamp":"2025-11-30T03:00:00Z","event":{"action":"conntrack-new","start":"2025-11-30T03:00:00Z"},"netfilter":{"ct":{"id":9},"family":2},"network":{"transport":"udp"},"source":{"ip":"10.9.0.1","port":1},"destination":{"ip":"203.0.113.9","port":3}}'
+owner -d oldstore -c "SELECT public.nat_record('h2', '$OLDREC')" -c "SELECT public.conntrack_event('$OLDEV')" > /dev/null
+# (the same password: the role is the cluster's, and rsyslogd uses it below)
+RSYSLOG_PGSQL_PASSWORD=$PW "$TOP/contrib/sql/setup-pgsql" -p "$PGPORT" -d oldstore -f "$W/pgpass-old" > /dev/null 2>&1 ||
+	notok "setup-pgsql over an earlier version's store"
+expect_eq "an earlier version's store: its rows moved into the schema" "h2 10.9.0.1 1 | 9 udp 1" \
+  "$(owner -d oldstore -c "SELECT host, host(inside_ip), inside_port FROM netfilter.nat_mapping" | tr '|' ' ') | $(owner -d oldstore -c "SELECT ct_id, proto, sport FROM netfilter.conntrack" | tr '|' ' ')"
+expect_eq "an earlier version's store: the functions are netfilter_owner's" "$FUNCS" "$(funcs oldstore)"
+expect_eq "an earlier version's store: every table netfilter_owner's; nothing of ours left in public" "$NTABLES|0 0 0" "$(layout oldstore)"
 
 # CVE-2018-1058's class: a public.to_timestamp(numeric) of another role
 # (where CREATE on public was granted, as an upgraded database has it) must
