@@ -14,6 +14,7 @@
 #include "jemit.h"
 #include "netns.h"
 #include "nlmsg.h"
+#include "spool.h"
 
 /* a message's text: the kernel line, or a JSON document of any size */
 #define IM_MSG_MAX JE_RENDER_MAX
@@ -202,10 +203,10 @@ static inline int im_stop_timeout_ms(void)
 }
 
 /* A stop's two deadlines, from now: until the first (3/4 of the timeout)
- * the sockets are read and their contents logged, until the second (9/10)
- * what is left is read and counted only, far faster; the last tenth is
- * the margin before rsyslogd cancels the thread, for a loaded machine's
- * scheduling. */
+ * the sockets are read into their spools (spool.h), until the second
+ * (9/10) what is left is read and counted only; the last tenth is the
+ * margin before rsyslogd cancels the thread, for a loaded machine's
+ * scheduling. The spools are logged afterwards, in afterRun. */
 static inline void im_stop_deadlines(int timeout, int64_t *log_until, int64_t *count_until)
 {
 	int64_t now = nl_mono_ms();
@@ -228,6 +229,24 @@ static inline void im_stop_warning(const char *fmt, ...)
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	logmsgInternal(NO_ERRCODE, LOG_SYSLOG | LOG_WARNING, (const uchar *)text, 0);
+}
+
+/* The one warning of a stop that left some unread. name: the input
+ * ("imnflog: group 61"); unit: what it reads ("packets"). */
+static inline void im_stop_report(const char *name, const char *unit, const struct im_stop *st)
+{
+	int timeout = im_stop_timeout_ms();
+
+	if (st->end == SPOOL_CANCELLED)
+		im_stop_warning("%s: rsyslogd cancelled the input thread at the stop, when "
+				"inputs.timeout.shutdown (%d ms) had passed: the %s still unread "
+				"are lost, and were not counted",
+				name, timeout, unit);
+	else
+		im_stop_warning("%s: %s%llu %s were still unread at the stop when %d ms of "
+				"inputs.timeout.shutdown (%d ms) had passed, and are lost: %s",
+				name, st->all ? "" : "at least ", (unsigned long long)st->left,
+				unit, timeout * 3 / 4, timeout, im_stop_why(st));
 }
 
 #endif

@@ -54,6 +54,7 @@
 #include "nfct-table.h"
 #include "nfct-text.h"
 #include "rcvbuf.h"
+#include "spool.h"
 
 MODULE_TYPE_INPUT
 /* field names are static strings referenced by queued messages' JSON */
@@ -109,10 +110,10 @@ struct instanceConf_s {
 	struct nfct_filter_cfg filter;
 	size_t table_size;
 	struct nat_out nat;
-	bool emptied;	   /* at a stop: the socket read to its end */
-	bool empty_start;  /* the namespace's table was empty at start, no hint given yet */
-	int64_t started;   /* when the input started, monotonic ms */
-	bool grow_refused; /* a grow of the buffer was refused, and said so */
+	struct im_stop stop; /* what a stop read and could not read */
+	bool empty_start;    /* the namespace's table was empty at start, no hint given yet */
+	int64_t started;     /* when the input started, monotonic ms */
+	bool grow_refused;   /* a grow of the buffer was refused, and said so */
 	/* runtime */
 	bool active;
 	struct nfct_sock sock;
@@ -148,6 +149,7 @@ struct instanceConf_s {
 struct modConfData_s {
 	rsconf_t *pConf;
 	instanceConf_t *root, *tail;
+	enum im_stop_state stopping;
 };
 
 static modConfData_t *loadModConf;
@@ -182,6 +184,7 @@ static struct cnfparamdescr inppdescr[] = {
 	{"msg.format", eCmdHdlrGetWord, 0},
 	{"fields", eCmdHdlrArray, 0},
 	{"nat.ruleset", eCmdHdlrString, 0},
+	{"stop.maxmemory", eCmdHdlrSize, 0},
 };
 static struct cnfparamblk inppblk = {CNFPARAMBLK_VERSION,
 				     sizeof(inppdescr) / sizeof(struct cnfparamdescr), inppdescr};
@@ -327,6 +330,8 @@ static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfpa
 		inst->rcvbuf = v->val.d.n > (1 << 30) ? (1 << 30) : (int)v->val.d.n;
 	} else if (!strcmp(name, "rcvbuf.max")) {
 		inst->rcvbuf_max = v->val.d.n > (1 << 30) ? (1 << 30) : (int)v->val.d.n;
+	} else if (!strcmp(name, "stop.maxmemory")) {
+		inst->stop.spool.limit = (size_t)v->val.d.n;
 	} else if (!strcmp(name, "reliable")) {
 		inst->reliable = v->val.d.n != 0;
 	} else if (!strcmp(name, "dump")) {
@@ -691,6 +696,7 @@ BEGINfreeCnf
 	for (inst = pModConf->root; inst != NULL;) {
 		del = inst;
 		inst = inst->next;
+		spool_free(&del->stop.spool);
 		if (del->active) {
 			nfct_sock_close(&del->sock);
 			nfct_table_free(&del->table);
@@ -1128,17 +1134,29 @@ static void seen_empty(instanceConf_t *inst, int64_t t)
 		inst->empty_at = t;
 }
 
-/* Read up to DRAIN_MAX datagrams, none after the deadline (0: none); true
- * when the socket was read to its end. */
-static bool drain(instanceConf_t *inst, int64_t deadline)
+/* One datagram of events, received at *now (a spool_fn). */
+static void handle_datagram(const uint8_t *buf, size_t len, const struct timeval *now, void *ctx)
+{
+	instanceConf_t *inst = ctx;
+	struct datagram d = {inst, *now};
+
+	if (!nl_datagram_walk(buf, len, datagram_msg, &d)) {
+		STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
+	}
+}
+
+/* Read up to DRAIN_MAX datagrams, none once rsyslogd stops its inputs
+ * (the stop's own reading takes over, within its timeout); true when the
+ * socket was read to its end. */
+static bool drain(instanceConf_t *inst)
 {
 	int fd = nfct_sock_fd(&inst->sock);
-	struct datagram d = {inst, {0, 0}};
+	struct timeval now;
 	int64_t tried = now_ms(); /* before the recv to come */
 	bool emptied = false;
 	ssize_t n;
 
-	for (int i = 0; i < DRAIN_MAX && (deadline == 0 || nl_mono_ms() < deadline); i++) {
+	for (int i = 0; i < DRAIN_MAX && glbl.GetGlobalInputTermState() == 0; i++) {
 		n = nl_recv(fd, readbuf, READ_BUF_SIZE, MSG_DONTWAIT, &inst->sock.drops);
 		if (n < 0) {
 			if (errno == ENOBUFS) {
@@ -1153,11 +1171,9 @@ static bool drain(instanceConf_t *inst, int64_t deadline)
 			}
 			break;
 		}
-		gettimeofday(&d.now, NULL);
-		tried = nat_ms(&d.now);
-		if (!nl_datagram_walk(readbuf, (size_t)n, datagram_msg, &d)) {
-			STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
-		}
+		gettimeofday(&now, NULL);
+		tried = nat_ms(&now);
+		handle_datagram(readbuf, (size_t)n, &now, inst);
 	}
 	submit(inst);
 	return emptied;
@@ -1212,7 +1228,7 @@ static bool count_rest(instanceConf_t *inst, int64_t deadline, uint64_t *left)
 			if ((types[i] >> 8) == NFNL_SUBSYS_CTNETLINK)
 				++*left;
 		if (n < 0 && errno == ENOBUFS) {
-			overrun(inst);
+			inst->stop.overruns++;
 		} else if (n < 0 && errno != EINTR) {
 			return errno == EAGAIN;
 		}
@@ -1220,55 +1236,63 @@ static bool count_rest(instanceConf_t *inst, int64_t deadline, uint64_t *left)
 	return false;
 }
 
-/* What an input could not read in time: one warning, and in the NAT
- * stream a gap from the last look at the socket to the unsubscription. */
-static void stop_lost(instanceConf_t *inst, uint64_t left, bool all, int timeout, int64_t stopped)
+/* In the input thread, within inputs.timeout.shutdown (im-glue.h): each
+ * input leaves the event groups, so the kernel queues no more, and what its
+ * socket holds is moved into its spool until 3/4 of the timeout; what is
+ * left then is counted until 9/10. */
+static void stop_read(void)
 {
-	im_stop_warning("imnfct: %s%llu conntrack events were still unread at the stop when %d ms "
-			"of inputs.timeout.shutdown (%d ms) had passed: they are lost; a longer "
-			"inputs.timeout.shutdown gives the stop more time",
-			all ? "" : "at least ", (unsigned long long)left, timeout * 3 / 4, timeout);
-	if (inst->nat.ruleset)
-		nat_stream_stop_lost(&inst->nat.st, left, all, stopped);
-}
-
-/* As imnflog's stop_groups: each input leaves the event groups, so the
- * kernel queues no more; the sockets are read in rounds, the deadline looked
- * at before each event, and the events logged for 3/4 of rsyslogd's input shutdown timeout; what is
- * left is counted until 9/10 of it. Then each NAT stream ends (E). */
-static void stop_inputs(void)
-{
-	int timeout = im_stop_timeout_ms();
-	int64_t log_until, count_until, stopped = now_ms();
-	bool pending = true;
+	int64_t read_until, count_until;
 	instanceConf_t *inst;
 
+	runModConf->stopping = IM_STOP_READING;
 	for (inst = runModConf->root; inst; inst = inst->next) {
-		inst->emptied = !inst->active;
+		inst->stop.at = now_ms();
+		inst->stop.end = SPOOL_CANCELLED; /* until read */
 		if (inst->active && nfct_sock_unsubscribe(&inst->sock) < 0)
 			im_stop_warning("imnfct: cannot leave the conntrack event groups at the "
 					"stop (%s); reading what the socket holds",
 					strerror(errno));
 	}
-	im_stop_deadlines(timeout, &log_until, &count_until);
-	while (pending && nl_mono_ms() < log_until) {
-		pending = false;
-		for (inst = runModConf->root; inst; inst = inst->next)
-			if (!inst->emptied && !(inst->emptied = drain(inst, log_until)))
-				pending = true;
-	}
+	im_stop_deadlines(im_stop_timeout_ms(), &read_until, &count_until);
 	for (inst = runModConf->root; inst; inst = inst->next) {
-		uint64_t left = 0;
-		bool all;
-
 		if (!inst->active)
 			continue;
-		if (!inst->emptied) {
-			all = count_rest(inst, count_until, &left);
-			stop_lost(inst, left, all, timeout, stopped);
-		}
+		inst->stop.end =
+			spool_read(&inst->stop.spool, nfct_sock_fd(&inst->sock), READ_BUF_SIZE,
+				   read_until, &inst->sock.drops, &inst->stop.overruns);
+		if (inst->stop.end != SPOOL_EMPTY)
+			inst->stop.all = count_rest(inst, count_until, &inst->stop.left);
+	}
+	runModConf->stopping = IM_STOP_READ;
+}
+
+/* What an input could not read in time: one warning, and in the NAT
+ * stream a gap from the last look at the socket to the unsubscription. */
+static void stop_lost(instanceConf_t *inst)
+{
+	im_stop_report("imnfct", "conntrack events", &inst->stop);
+	if (inst->nat.ruleset)
+		nat_stream_stop_lost(&inst->nat.st, inst->stop.left, inst->stop.all, inst->stop.at);
+}
+
+/* In rsyslogd's main thread, after the input thread (afterRun): each
+ * input's spooled events are logged, then its loss if any, and its NAT
+ * stream ends (E). Nothing is done for a thread cancelled before its stop
+ * began: it may have held a lock. */
+static void stop_log(void)
+{
+	for (instanceConf_t *inst = runModConf->root; inst; inst = inst->next) {
+		if (!inst->active || runModConf->stopping == IM_STOP_RUNNING)
+			continue;
+		spool_replay(&inst->stop.spool, handle_datagram, inst);
+		if (inst->stop.end == SPOOL_EMPTY)
+			seen_empty(inst, inst->stop.at);
+		else
+			stop_lost(inst);
+		STATSCOUNTER_ADD(inst->ctrOverruns, inst->mutCtrOverruns, inst->stop.overruns);
 		count_drops(inst);
-		nat_end(inst, stopped);
+		nat_end(inst, inst->stop.at);
 		submit(inst);
 	}
 }
@@ -1324,7 +1348,7 @@ BEGINrunInput
 				if (is_dump[i])
 					dump_step(owner[i]);
 				else
-					drain(owner[i], 0);
+					drain(owner[i]);
 			}
 		}
 		/* every input, every round: a gap's time span is as narrow as
@@ -1337,7 +1361,7 @@ BEGINrunInput
 			}
 		}
 	}
-	stop_inputs();
+	stop_read();
 ENDrunInput
 
 BEGINwillRun
@@ -1355,6 +1379,7 @@ ENDwillRun
 
 BEGINafterRun
 	CODESTARTafterRun
+	stop_log();
 ENDafterRun
 
 BEGINmodExit

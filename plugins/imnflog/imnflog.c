@@ -52,6 +52,7 @@
 #include "nflog-sock.h"
 #include "nflog-text.h"
 #include "rcvbuf.h"
+#include "spool.h"
 
 MODULE_TYPE_INPUT
 /* field names are static strings referenced by queued messages' JSON */
@@ -107,7 +108,7 @@ struct instanceConf_s {
 	STATSCOUNTER_DEF(ctrForeign, mutCtrForeign)
 	STATSCOUNTER_DEF(ctrBlockedMs, mutCtrBlockedMs)
 	STATSCOUNTER_DEF(ctrJsonCut, mutCtrJsonCut)
-	bool emptied;			       /* at a stop: the socket read to its end */
+	struct im_stop stop;		       /* what a stop read and could not read */
 	struct nl_rx_drops drops;	       /* of the group socket */
 	uint64_t foreign_seen, truncated_seen; /* what the counters hold already */
 	uint32_t drops_seen;		       /* the socket's sk_drops, counted so far */
@@ -117,6 +118,7 @@ struct instanceConf_s {
 struct modConfData_s {
 	rsconf_t *pConf;
 	instanceConf_t *root, *tail;
+	enum im_stop_state stopping;
 };
 
 static modConfData_t *loadModConf;
@@ -139,6 +141,7 @@ static struct cnfparamdescr inppdescr[] = {
 	{"nlbufsiz", eCmdHdlrSize, 0},
 	{"rcvbuf", eCmdHdlrSize, 0},
 	{"seq", eCmdHdlrGetWord, 0},
+	{"stop.maxmemory", eCmdHdlrSize, 0},
 	{"attach_conntrack", eCmdHdlrBinary, 0},
 	{"label", eCmdHdlrNonNegInt, 0},
 	{"netns", eCmdHdlrString, 0},
@@ -250,6 +253,8 @@ static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfpa
 		inst->cfg.nlbufsiz = (uint32_t)v->val.d.n;
 	} else if (!strcmp(name, "rcvbuf")) {
 		inst->cfg.rcvbuf = v->val.d.n > (1 << 30) ? (1 << 30) : (int)v->val.d.n;
+	} else if (!strcmp(name, "stop.maxmemory")) {
+		inst->stop.spool.limit = (size_t)v->val.d.n;
 	} else if (!strcmp(name, "seq")) {
 		w = im_estr_dup(v);
 		CHKiRet(im_parse_choice("imnflog", name, w, seqs, &idx));
@@ -509,6 +514,7 @@ BEGINfreeCnf
 	for (inst = pModConf->root; inst != NULL;) {
 		del = inst;
 		inst = inst->next;
+		spool_free(&del->stop.spool);
 		if (del->active) {
 			nflog_sock_close(&del->sock);
 			ifcache_close(&del->ifc);
@@ -649,18 +655,29 @@ static void count_drops(instanceConf_t *inst)
 	inst->truncated_seen = truncated;
 }
 
-/* Read what the socket holds, DRAIN_MAX datagrams at most, and none after
- * the deadline (0: none): a burst that is left waits for the next round,
- * after every other socket had its turn. True when the socket was read to
- * its end. */
-static bool drain(instanceConf_t *inst, int64_t deadline)
+/* One datagram of packets, received at *now (a spool_fn). */
+static void handle_datagram(const uint8_t *buf, size_t len, const struct timeval *now, void *ctx)
+{
+	instanceConf_t *inst = ctx;
+	struct datagram d = {inst, *now};
+
+	if (!nl_datagram_walk(buf, len, datagram_msg, &d)) {
+		STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
+	}
+}
+
+/* Read what the socket holds, DRAIN_MAX datagrams at most, and none once
+ * rsyslogd stops its inputs (the stop's own reading takes over, within
+ * its timeout): a burst that is left waits for the next round, after every
+ * other socket had its turn. True when the socket was read to its end. */
+static bool drain(instanceConf_t *inst)
 {
 	int fd = nflog_sock_fd(&inst->sock);
-	struct datagram d = {inst, {0, 0}};
+	struct timeval now;
 	bool emptied = false;
 	ssize_t n;
 
-	for (int i = 0; i < DRAIN_MAX && (deadline == 0 || nl_mono_ms() < deadline); i++) {
+	for (int i = 0; i < DRAIN_MAX && glbl.GetGlobalInputTermState() == 0; i++) {
 		n = nl_recv(fd, readbuf, READ_BUF_SIZE, MSG_DONTWAIT, &inst->drops);
 		if (n < 0) {
 			if (errno == ENOBUFS) {
@@ -674,10 +691,8 @@ static bool drain(instanceConf_t *inst, int64_t deadline)
 			}
 			break;
 		}
-		gettimeofday(&d.now, NULL);
-		if (!nl_datagram_walk(readbuf, (size_t)n, datagram_msg, &d)) {
-			STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
-		}
+		gettimeofday(&now, NULL);
+		handle_datagram(readbuf, (size_t)n, &now, inst);
 	}
 	submit(inst);
 	return emptied;
@@ -704,7 +719,7 @@ static bool count_rest(instanceConf_t *inst, int64_t deadline, uint64_t *left)
 		if (n >= 0) {
 			nl_datagram_walk(readbuf, (size_t)n, count_packet, left);
 		} else if (errno == ENOBUFS) {
-			STATSCOUNTER_INC(inst->ctrOverruns, inst->mutCtrOverruns);
+			inst->stop.overruns++;
 		} else if (errno != EINTR) {
 			return errno == EAGAIN;
 		}
@@ -712,51 +727,57 @@ static bool count_rest(instanceConf_t *inst, int64_t deadline, uint64_t *left)
 	return false;
 }
 
-/* Each group is unbound, so that the kernel sends the batch it holds and
- * queues no more (nflog_sock_unbind). Then the sockets are read in rounds,
- * the deadline looked at before each datagram, and their packets logged
- * for 3/4 of rsyslogd's input shutdown timeout; what is left is read and
- * counted as lost, in one message per group, until 9/10 of it (impstats,
- * stopped first, reports nothing after that). A submit that blocks on a
- * full queue takes from that time (doc/imnflog.md, "Stopping"). */
-static void stop_groups(void)
+/* In the input thread, within inputs.timeout.shutdown (im-glue.h): each
+ * group is unbound, so that the kernel sends the batch it holds and queues
+ * no more (nflog_sock_unbind), and what its socket holds is moved into its
+ * spool until 3/4 of the timeout; what is left then is read and counted,
+ * not decoded, until 9/10. */
+static void stop_read(void)
 {
-	int timeout = im_stop_timeout_ms();
-	int64_t log_until, count_until;
-	bool pending = true;
+	int64_t read_until, count_until;
 	instanceConf_t *inst;
 
+	runModConf->stopping = IM_STOP_READING;
 	for (inst = runModConf->root; inst; inst = inst->next) {
-		inst->emptied = !inst->active;
+		inst->stop.end = SPOOL_CANCELLED; /* until read */
 		if (inst->active && nflog_sock_unbind(&inst->sock, (uint16_t)inst->group) < 0)
 			im_stop_warning("imnflog: group %d: cannot unbind at the stop (%s); "
 					"reading what its socket holds",
 					inst->group, strerror(errno));
 	}
-	im_stop_deadlines(timeout, &log_until, &count_until);
-	while (pending && nl_mono_ms() < log_until) {
-		pending = false;
-		for (inst = runModConf->root; inst; inst = inst->next)
-			if (!inst->emptied && !(inst->emptied = drain(inst, log_until)))
-				pending = true;
-	}
+	im_stop_deadlines(im_stop_timeout_ms(), &read_until, &count_until);
 	for (inst = runModConf->root; inst; inst = inst->next) {
-		uint64_t left = 0;
-		bool all;
-
-		if (inst->emptied)
+		if (!inst->active)
 			continue;
-		all = count_rest(inst, count_until, &left);
-		im_stop_warning(
-			"imnflog: group %d: %s%llu packets were still unread at the stop "
-			"when %d ms of inputs.timeout.shutdown (%d ms) had passed: they are "
-			"lost; a longer inputs.timeout.shutdown gives the stop more time",
-			inst->group, all ? "" : "at least ", (unsigned long long)left,
-			timeout * 3 / 4, timeout);
+		inst->stop.end =
+			spool_read(&inst->stop.spool, nflog_sock_fd(&inst->sock), READ_BUF_SIZE,
+				   read_until, &inst->drops, &inst->stop.overruns);
+		if (inst->stop.end != SPOOL_EMPTY)
+			inst->stop.all = count_rest(inst, count_until, &inst->stop.left);
 	}
-	for (inst = runModConf->root; inst; inst = inst->next)
-		if (inst->active)
-			count_drops(inst);
+	runModConf->stopping = IM_STOP_READ;
+}
+
+/* In rsyslogd's main thread, after the input thread (afterRun): each
+ * group's spooled packets are logged, then what was left unread is named
+ * in one warning. Nothing is done for a thread cancelled before its stop
+ * began: it may have held a lock. A submit that blocks on a full queue
+ * waits as it would have in the thread (doc/imnflog.md, "Stopping"). */
+static void stop_log(void)
+{
+	char name[32];
+
+	for (instanceConf_t *inst = runModConf->root; inst; inst = inst->next) {
+		if (!inst->active || runModConf->stopping == IM_STOP_RUNNING)
+			continue;
+		spool_replay(&inst->stop.spool, handle_datagram, inst);
+		submit(inst);
+		snprintf(name, sizeof(name), "imnflog: group %d", inst->group);
+		if (inst->stop.end != SPOOL_EMPTY)
+			im_stop_report(name, "packets", &inst->stop);
+		STATSCOUNTER_ADD(inst->ctrOverruns, inst->mutCtrOverruns, inst->stop.overruns);
+		count_drops(inst);
+	}
 }
 
 static int build_pollset(struct pollfd *pfd, instanceConf_t **owner, int max)
@@ -789,11 +810,11 @@ BEGINrunInput
 				ifcache_process(&owner[i]->ifc);
 		for (int i = 0; i < n; i += 2) {
 			if (pfd[i].revents)
-				drain(owner[i], 0);
+				drain(owner[i]);
 			count_drops(owner[i]);
 		}
 	}
-	stop_groups();
+	stop_read();
 ENDrunInput
 
 BEGINwillRun
@@ -813,6 +834,7 @@ ENDwillRun
 
 BEGINafterRun
 	CODESTARTafterRun
+	stop_log();
 ENDafterRun
 
 BEGINmodExit
