@@ -41,29 +41,34 @@ table ip nat {
 NFT
 }
 
-# natlab_store: a PostgreSQL cluster of the test's own, set up with
-# setup-pgsql, and the shipped 00-imnfct-module.conf, 50-imnfct.conf (in
-# namespace R) and 75-nat-pgsql.conf under $W/rs.d, joined as
-# doc/nat-accountability.md says. Sets PGPORT and ON_EXIT; owner runs psql
-# as the database owner.
-natlab_store() {
-	local pgver cluster
-	pgver=$(ls /usr/lib/postgresql 2> /dev/null | sort -n | tail -n1)
-	[ -n "$pgver" ] || { notok "needs package postgresql"; exit 1; }
+# pg_store NETNS EXAMPLE RULESET CALL: a PostgreSQL cluster of the test's
+# own, set up with setup-pgsql, and the shipped 00-imnfct-module.conf,
+# 50-imnfct.conf (its input in NETNS) and contrib/EXAMPLE under $W/rs.d,
+# joined as the example says: `call CALL` in 50-imnfct.conf's ruleset
+# RULESET. Sets PGPORT, PGVER, CLUSTER and ON_EXIT; owner runs psql as the
+# database owner.
+pg_store() {
+	PGVER=$(ls /usr/lib/postgresql 2> /dev/null | sort -n | tail -n1)
+	[ -n "$PGVER" ] || { notok "needs package postgresql"; exit 1; }
 	PGPORT=$(free_port)
-	cluster=rnfnat$$
-	pg_createcluster -p "$PGPORT" -d "$W/pgdata" "$pgver" "$cluster" > "$W/pgcreate.log" 2>&1 ||
+	CLUSTER=rnfpg$$
+	pg_createcluster -p "$PGPORT" -d "$W/pgdata" "$PGVER" "$CLUSTER" > "$W/pgcreate.log" 2>&1 ||
 		{ notok "pg_createcluster"; cat "$W/pgcreate.log"; exit 1; }
-	ON_EXIT="pg_dropcluster --stop $pgver $cluster; rm -f /var/log/postgresql/postgresql-$pgver-$cluster.log"
-	pg_ctlcluster "$pgver" "$cluster" start || { notok "cluster started"; exit 1; }
+	ON_EXIT="pg_dropcluster --stop $PGVER $CLUSTER; rm -f /var/log/postgresql/postgresql-$PGVER-$CLUSTER.log"
+	pg_ctlcluster "$PGVER" "$CLUSTER" start || { notok "cluster started"; exit 1; }
 	"$TOP/contrib/sql/setup-pgsql" -p "$PGPORT" -f "$W/pgpass" > /dev/null
 	[ -s "$W/pgpass" ] || { notok "setup-pgsql wrote the password file"; exit 1; }
 	mkdir -p "$W/rs.d" "$W/log/netfilter"
 	install_snippet rsyslog.d/00-imnfct-module.conf "$W/rs.d/00.conf"
-	install_snippet rsyslog.d/50-imnfct.conf "$W/rs.d/50.conf" "${NSP}R"
-	# what 75-nat-pgsql.conf says to add to the ruleset "nfct-nat"
-	sed -i 's/^ruleset(name="nfct-nat" queue.type="Direct") {$/&\n\tcall nat-pgsql/' "$W/rs.d/50.conf"
-	install_snippet examples/75-nat-pgsql.conf "$W/rs.d/75.conf"
-	sed -i "s|127.0.0.1:5432/|127.0.0.1:$PGPORT/|; s|passfile=/etc/rsyslog-netfilter/pgpass|passfile=$W/pgpass|" "$W/rs.d/75.conf"
+	install_snippet rsyslog.d/50-imnfct.conf "$W/rs.d/50.conf" "$1"
+	sed -i "s/^ruleset(name=\"$3\" queue.type=\"Direct\") {\$/&\n\tcall $4/" "$W/rs.d/50.conf"
+	install_snippet "$2" "$W/rs.d/example.conf"
+	sed -i "s|127.0.0.1:5432/|127.0.0.1:$PGPORT/|; s|passfile=/etc/rsyslog-netfilter/pgpass|passfile=$W/pgpass|" "$W/rs.d/example.conf"
+}
+
+# natlab_store: pg_store with 75-nat-pgsql.conf, the NAT records of
+# namespace R
+natlab_store() {
+	pg_store "${NSP}R" examples/75-nat-pgsql.conf nfct-nat nat-pgsql
 }
 owner() { runuser -u postgres -- psql -X -q -At -p "$PGPORT" -d netfilter "$@"; }
