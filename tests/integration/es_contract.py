@@ -14,9 +14,15 @@ Answers: 201 for a new _id, 409 for an _id already indexed (what
 Elasticsearch answers to a create), 429 to the first try of every fifth
 new _id, and once, after indexing a whole request, no answer at all (the
 connection closes, as when a reply is lost). GET /_test/report gives the
-findings; the test decides.
+findings; the test decides; GET /_test/summary the same without the
+indexed documents.
 
-usage: es_contract.py PORT CERT KEY USER PASSWORD CONTRIB_ELASTICSEARCH_DIR
+With JOURNAL, the index outlives the process, as Elasticsearch's does: each
+indexed document is appended to JOURNAL as one line {"_id", "index", "doc"},
+and a new process loads what an earlier one indexed (so an _id indexed
+before a restart is answered 409 after it).
+
+usage: es_contract.py PORT CERT KEY USER PASSWORD CONTRIB_ELASTICSEARCH_DIR [JOURNAL]
 """
 import base64
 import datetime
@@ -32,6 +38,7 @@ import sys
 import threading
 
 port, cert, key, user, password, contrib = sys.argv[1:7]
+journal_path = sys.argv[7] if len(sys.argv) > 7 else None
 template = json.load(open(os.path.join(contrib, "index-template.json")))
 expected_puts = {
     "/_ilm/policy/netfilter-logs": json.load(open(os.path.join(contrib, "ilm-policy.json"))),
@@ -43,6 +50,14 @@ auth = "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode()).decode
 lock = threading.Lock()
 state = {"violations": [], "indexed": {}, "items": 0, "answered_429": 0, "answered_409": 0,
          "bulk_requests": 0, "dropped_replies": 0, "puts": {}, "seen": set()}
+journal = None
+if journal_path:
+    if os.path.exists(journal_path):
+        for line in open(journal_path):
+            entry = json.loads(line)
+            state["indexed"][entry["_id"]] = {"index": entry["index"], "doc": entry["doc"]}
+            state["seen"].add(entry["_id"])
+    journal = open(journal_path, "a")
 
 
 def mapping_of(path):
@@ -130,9 +145,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return False
 
     def do_GET(self):
-        if self.path == "/_test/report":
+        if self.path in ("/_test/report", "/_test/summary"):
             with lock:
                 report = {k: v for k, v in state.items() if k != "seen"}
+                if self.path == "/_test/summary":
+                    report["indexed"] = len(report["indexed"])
                 self.reply(200, report)
             return
         if not self.authorized():
@@ -223,6 +240,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             else:
                 status = 201
                 state["indexed"][_id] = {"index": index, "doc": doc}
+                if journal:
+                    journal.write(json.dumps({"_id": _id, "index": index, "doc": doc}) + "\n")
             result = {"_index": index, "_id": _id, "status": status}
             if status == 409:
                 result["error"] = {"type": "version_conflict_engine_exception",
@@ -236,6 +255,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             items.append({"create": result})
         if drop:
             state["dropped_replies"] += 1
+        if journal:
+            journal.flush()
         self.answer = {"took": 1, "errors": errors, "items": items}
         return drop
 

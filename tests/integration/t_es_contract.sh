@@ -18,12 +18,7 @@ nsx B nft add chain inet t in '{ type filter hook input priority 0; }'
 nsx B nft add rule inet t in ip saddr 10.200.0.1 log prefix '"to es "' group 4 drop
 nsx B nft add rule inet t in ip6 saddr fd00:200::1 log prefix '"to es "' group 4 drop
 
-mkdir -p "$W/pki"
-openssl req -x509 -new -newkey rsa:2048 -nodes -subj "/CN=test CA" -days 2 \
-	-keyout "$W/pki/ca.key" -out "$W/pki/ca.pem" 2> /dev/null
-openssl req -new -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$W/pki/es.key" -out "$W/pki/es.csr" 2> /dev/null
-openssl x509 -req -in "$W/pki/es.csr" -CA "$W/pki/ca.pem" -CAkey "$W/pki/ca.key" -CAcreateserial -days 2 \
-	-extfile <(echo "subjectAltName=IP:127.0.0.1") -out "$W/pki/es.pem" 2> /dev/null
+es_pki
 PORT=$(free_port)
 # omelasticsearch 8.2302 takes no white space in pwd
 PW='s3cret"pass\word'

@@ -32,6 +32,8 @@ expect_eq "the queue went to disk" yes "$(ls "$W"/nfct-pgsql.0* > /dev/null 2>&1
 rs_stop
 expect_eq "stopped during the outage: the queue saved to disk" yes \
 	"$(ls "$W"/nfct-pgsql.qi > /dev/null 2>&1 && echo yes)"
+queued_bytes=$(cat "$W"/nfct-pgsql.[0-9]* 2> /dev/null | wc -c)
+echo "# on disk at the restart: $queued_bytes bytes for $((2 * FLOWS)) queued events, $((queued_bytes / (2 * FLOWS))) bytes each"
 rs_start
 pg_ctlcluster "$PGVER" "$CLUSTER" start
 

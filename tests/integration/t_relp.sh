@@ -63,35 +63,14 @@ fill "$W/rs.d/40.conf" "this host's certificate file" "$W/pki/sender.test.pem"
 fill "$W/rs.d/40.conf" "this host's key file" "$W/pki/sender.test.key"
 sed -i "s/port=\"2514\"/port=\"$PORT\"/" "$W/rs.d/40.conf"
 
-# RELP_SED: a sed script applied to the sender's snippet, for bench/forward
-# to measure other queue settings with this very test; empty in the suite
+# For bench/forward/run, which measures other queue settings with this very
+# test (the suite sets none of these): RELP_SED, a sed script applied to
+# the sender's snippet; RELP_PACKETS (100000) and RELP_OUTAGE (10 s) for
+# part 1; RELP_CATCHUP_ONLY=1 ends after part 1, with its curve
 [ -n "${RELP_SED-}" ] && sed -i -e "$RELP_SED" "$W/rs.d/40.conf"
+N1=${RELP_PACKETS:-100000} OUTAGE=${RELP_OUTAGE:-10}
 rs_conf "include(file=\"$W/rs.d/*.conf\")"
 
-# send FROM TO: packets FROM..TO-1, TCP SYNs to port 9 with the number as
-# sequence, 5,000 a second; $W/sent holds the next number to send
-send() {
-	nsx A /usr/bin/python3 - "$1" "$2" "$W/sent" <<'PY'
-import os, socket, struct, sys, time
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind(("a0", 0))
-eth = bytes.fromhex("02000000000b02000000000a0800")
-ip = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40, 1, 0, 64, 6, 0,
-                           socket.inet_aton("10.200.0.1"), socket.inet_aton("10.200.0.2")))
-c = sum(struct.unpack("!10H", ip))
-c = (c & 0xffff) + (c >> 16)
-ip[10:12] = struct.pack("!H", ~c & 0xffff)
-start = time.monotonic()
-first, last = int(sys.argv[1]), int(sys.argv[2])
-progress = os.open(sys.argv[3], os.O_WRONLY | os.O_CREAT, 0o644)
-for n in range(first, last):
-    s.send(eth + ip + struct.pack("!HHIIBBHHH", 40000, 9, n, 0, 0x50, 0x02, 1024, 0, 0))
-    if n % 500 == 499:
-        os.pwrite(progress, b"%-12d\n" % (n + 1), 0)
-        time.sleep(max(0, start + (n - first + 1) / 5000 - time.monotonic()))
-os.pwrite(progress, b"%-12d\n" % last, 0)
-PY
-}
 # wait_submitted N: the running sender's input has submitted N packets (its
 # counters start at 0 with each process)
 wait_submitted() {
@@ -122,16 +101,32 @@ print(len(seqs & set(range(int(sys.argv[2])))))" "$CENTRAL_FILE" "$1")
 	return 1
 }
 # curve SECONDS: each second from now on, for SECONDS at most, one line
-# "t lag queued blocked": the packets sent but not yet at the collector
-# (distinct records; the sender's backlog: its socket, its queue in memory
-# and on disk, RELP in flight), the sender's queue (memory + disk) and the
-# ms its input waited on that queue in the second before; ends once the lag
-# stays below 500 (a tenth of a second of traffic) for 3 s, printing
-# "caught-up T" with T the first of those seconds
+# "t lag queued blocked disk bytes cpu_sender cpu_collector cpu_all":
+# - lag: the packets sent but not yet at the collector (distinct records;
+#   the sender's backlog: its socket, its queue in memory and on disk, RELP
+#   in flight);
+# - queued: the sender's queue, memory and disk;
+# - blocked: the ms its input waited on that queue in the second before;
+# - disk, bytes: the queue's messages on disk and the bytes of its files;
+# - cpu_*: the CPU in the second before, in percent of one core, of the
+#   sender's rsyslogd, the collector's and the whole machine.
+# Ends once the lag stays below 500 (a tenth of a second of traffic) for
+# 3 s, printing "caught-up T" with T the first of those seconds.
 curve() {
-	python3 - "$1" "$W/sent" "$CENTRAL_FILE" "$W/stats" <<'PY'
-import json, os, sys, time
-limit, sent_file, central, stats = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+	python3 - "$1" "$W/sent" "$CENTRAL_FILE" "$W/stats" "$W" "$RS_PID" "$CENTRAL" <<'PY'
+import glob, json, os, sys, time
+limit, sent_file, central, stats, spool = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+pids = sys.argv[6:8]
+hz = os.sysconf("SC_CLK_TCK")
+def ticks(pid):
+    try:
+        f = open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()
+        return int(f[11]) + int(f[12])
+    except (OSError, IndexError, ValueError):
+        return 0
+def busy():
+    f = [int(x) for x in open("/proc/stat").readline().split()[1:9]]
+    return sum(f) - f[3] - f[4]
 seen, offset, part = set(), 0, b""
 def distinct():
     global offset, part
@@ -145,8 +140,16 @@ def distinct():
     *lines, part = data.split(b"\n")
     seen.update(json.loads(l)["netfilter"]["tcp"]["seq"] for l in lines)
     return len(seen)
+def disk_bytes():
+    total = 0
+    for f in glob.glob(os.path.join(spool, "nflog-relp.[0-9]*")):
+        try:
+            total += os.path.getsize(f)
+        except FileNotFoundError:
+            pass
+    return total
 def sender_stats():
-    queued, blocked = 0, None
+    queued, blocked, on_disk = 0, None, 0
     with open(stats, "rb") as f:
         f.seek(max(0, os.path.getsize(stats) - 16384))
         lines = f.read().decode().splitlines()[1:]
@@ -156,21 +159,26 @@ def sender_stats():
         latest[o.get("name")] = o
     for name in ("nflog-relp", "nflog-relp[DA]"):
         queued += latest.get(name, {}).get("size", 0)
+    on_disk = latest.get("nflog-relp[DA]", {}).get("size", 0)
     for name, o in latest.items():
         if name.startswith("imnflog(group 5"):
             blocked = o["submit.blocked.ms"]
-    return queued, blocked
+    return queued, blocked, on_disk
 start, below, before = time.monotonic(), None, None
+cpu_before = [ticks(p) for p in pids] + [busy()]
 for t in range(limit + 1):
     time.sleep(max(0, start + t - time.monotonic()))
+    cpu_now = [ticks(p) for p in pids] + [busy()]
+    cpu = [round(100 * (n - b) / hz) for n, b in zip(cpu_now, cpu_before)]
+    cpu_before = cpu_now
     try:
         lag = int(open(sent_file).read()) - distinct()
     except (OSError, ValueError):
         lag = None
-    queued, blocked = sender_stats()
+    queued, blocked, on_disk = sender_stats()
     step = blocked - before if blocked is not None and before is not None else 0
     before = blocked
-    print(t, lag, queued, step, flush=True)
+    print(t, lag, queued, step, on_disk, disk_bytes(), *cpu, flush=True)
     if lag is not None and lag < 500:
         below = t if below is None else below
         if t - below >= 3:
@@ -185,60 +193,55 @@ central_start
 rs_start
 # 1. catching up: 100,000 packets at 5,000 a second; the collector is killed
 # after 3 s and comes back 10 s later, while the traffic goes on for 7 s
-send 0 100000 &
+send_numbered 0 "$N1" "$W/sent" &
 SENDER=$!
 sleep 3
 kill -KILL "$CENTRAL"
 wait "$CENTRAL" 2> /dev/null
-sleep 10
+sleep "$OUTAGE"
 central_start
-curve 60 > "$W/curve1"
+curve 120 > "$W/curve1"
 wait "$SENDER"
-wait_submitted 100000
-received 100000
+wait_submitted "$N1"
+received "$N1"
+arrived=$?
+if [ -n "${RELP_CATCHUP_ONLY-}" ]; then
+	expect_eq "collector: every record of $N1 arrived" 0 "$arrived"
+	sed 's/^/# t_relp curve: /' "$W/curve1"
+	exit
+fi
 # 2. a restart while the backlog drains: 50,000 packets while the collector
 # is away (killed), then the sender is stopped 2 s after the collector is
 # back and started again (no traffic meanwhile: no listener, no log)
+N2=$((N1 + 50000)) N=$((N1 + 60000))
 kill -KILL "$CENTRAL"
 wait "$CENTRAL" 2> /dev/null
-send 100000 150000
+send_numbered "$N1" "$N2" "$W/sent"
 central_start
 sleep 2
 rs_stop
 rs_start
-send 150000 160000
+send_numbered "$N2" "$N" "$W/sent"
 wait_submitted 10000
-received 160000
+received "$N"
 rs_stop
 central_stop
 
-python3 - "$CENTRAL_FILE" "$W/stats" <<'PY' > "$W/result"
+python3 - "$CENTRAL_FILE" "$N" <<'PY' > "$W/result"
 import collections, json, sys
 seqs = collections.Counter(json.loads(l)["netfilter"]["tcp"]["seq"] for l in open(sys.argv[1]))
-# impstats of both sender instances: counters restart with the process
-inputs, run, spilled, discarded = [], None, 0, 0
-for line in open(sys.argv[2]):
-    o = json.loads(line[line.index("{"):])
-    name = o.get("name", "")
-    if name.startswith("imnflog(group 5"):
-        if run is None or o["received"] < run["received"]:
-            inputs.append(o)
-        inputs[-1] = run = o
-    if name == "nflog-relp[DA]":
-        spilled = max(spilled, o["enqueued"])
-    if name.startswith("nflog-relp"):
-        discarded = max(discarded, o["discarded.full"])
-want = set(range(160000))
-print(len(seqs), len(want - set(seqs)), sum(seqs.values()) - len(seqs),
-      sum(i["submitted"] for i in inputs), max(i["kernel.drops"] for i in inputs),
-      max(i["seq.gaps"] for i in inputs), discarded, len(inputs), spilled > 0, spilled)
+want = set(range(int(sys.argv[2])))
+print(len(seqs), len(want - set(seqs)), sum(seqs.values()) - len(seqs))
 PY
-read -r distinct missing dups submitted drops gaps discarded instances spilled n_spilled < "$W/result"
-expect_eq "sender: 160000 packets submitted by two instances, no kernel drop, no gap, no queue discard" \
-  "160000 0 0 0 2" "$submitted $drops $gaps $discarded $instances"
-expect_eq "sender: the queue went to disk while the collector was away" True "$spilled"
-expect_eq "collector: every record of 160000 arrived, none missing ($dups duplicates)" "160000 0" "$distinct $missing"
-echo "# t_relp: sent 160000, received $((distinct + dups)) lines: $distinct distinct, $dups duplicates, $missing missing; $n_spilled went through the disk queue"
+read -r distinct missing dups < "$W/result"
+read -r submitted drops gaps discarded instances n_spilled <<< "$(sender_totals "imnflog(group 5" nflog-relp)"
+expect_eq "sender: $N packets submitted by two instances, no kernel drop, no gap, no queue discard" \
+  "$N 0 0 0 2" "$submitted $drops $gaps $discarded $instances"
+expect_eq "sender: the queue went to disk while the collector was away" yes "$([ "$n_spilled" -gt 0 ] && echo yes)"
+expect_eq "collector: every record of $N arrived, none missing ($dups duplicates)" "$N 0" "$distinct $missing"
+echo "# t_relp: sent $N, received $((distinct + dups)) lines: $distinct distinct, $dups duplicates, $missing missing; $n_spilled went through the disk queue"
 caught=$(awk '$1 == "caught-up" { print $2 }' "$W/curve1")
-echo "# t_relp: caught up ${caught:-not within 60} s after the collector came back (seconds, lag in packets, sender queue, submit.blocked.ms in that second):"
+echo "# t_relp: caught up ${caught:-not within 120} s after the collector came back (seconds, lag in packets, sender queue, submit.blocked.ms in that second):"
 awk '$1 != "caught-up" { printf "%s %s %s %s, ", $1, $2, $3, $4 } END { print "" }' "$W/curve1" | sed 's/^/#   /'
+awk '$1 != "caught-up" && $5 > most { most = $5; bytes = $6 }
+     END { if (most) printf "# t_relp: the disk queue at its fullest held %d messages in %d bytes of files, %d bytes a message\n", most, bytes, bytes / most }' "$W/curve1"
