@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "nflog-summary-msg.h"
 #include "nflog-summary.h"
 #include "unit.h"
 
@@ -392,8 +393,112 @@ static void test_random_against_reference(void)
 	sum_table_free(t);
 }
 
+/* Two SYNs summarized (the first of three was logged), as a line and as
+ * fields in both schemas, compared whole. */
+static void format(unsigned keymask, struct seen *v)
+{
+	struct sum_table *t = table(1, 10, 16, keymask, v);
+
+	for (unsigned i = 0; i < 3; i++) {
+		struct sum_pkt p = syn(1, (uint16_t)(1000 + i));
+
+		p.ts_us = 1700000000000000ULL + i * 1000;
+		p.ttl = (uint8_t)(62 + i);
+		p.tcp_window = (uint16_t)(1024 * (i + 1));
+		sum_offer(t, &p, 100);
+	}
+	sum_flush(t, 500);
+	sum_table_free(t);
+}
+
+static void test_message(void)
+{
+	struct seen v = {0};
+	struct nflog_opts ecs = {NF_SCHEMA_ECS, NULL, "drop", false, 0, false, NULL, 0};
+	struct nflog_opts ulogd = ecs;
+	char buf[4096];
+	bool complete;
+
+	ulogd.schema = NF_SCHEMA_ULOGD;
+	format(SUM_K_DEFAULT, &v);
+	CHECK_EQ("one summary", 1, v.n);
+	struct nflog_summary s = {&v.s[0].key, v.s[0].prefix, &v.s[0].st, SUM_K_DEFAULT, 7, 10};
+
+	nflog_summary_text(&s, buf, sizeof(buf));
+	CHECK_STR("the line",
+		  "drop SUMMARY PACKETS=2 BYTES=80 SRC=10.0.0.1 DST=10.9.9.9 PROTO=TCP DPT=80 "
+		  "FIRST=2023-11-14T22:13:20.001000Z LAST=2023-11-14T22:13:20.002000Z ",
+		  buf);
+	nflog_summary_fields_text(&s, &ecs, buf, sizeof(buf), &complete);
+	CHECK("ECS complete", complete);
+	CHECK_STR(
+		"ECS fields",
+		"{\"@timestamp\":\"2023-11-14T22:13:20.002000Z\",\"ecs\":{\"version\":\"8.11.0\"},"
+		"\"event\":{\"kind\":\"event\",\"category\":[\"network\"],\"type\":[\"connection\","
+		"\"denied\"],\"module\":\"netfilter\",\"dataset\":\"netfilter.nflog\",\"action\":"
+		"\"drop\","
+		"\"start\":\"2023-11-14T22:13:20.001000Z\",\"end\":\"2023-11-14T22:13:20.002000Z\","
+		"\"duration\":1000000},\"network\":{\"packets\":2,\"type\":\"ipv4\",\"iana_"
+		"number\":\"6\","
+		"\"transport\":\"tcp\",\"bytes\":80},\"rule\":{\"name\":\"drop "
+		"\"},\"netfilter\":{\"group\":7,"
+		"\"summary\":{\"interval\":10,\"overflow\":false,\"source_ports\":2,\"source_ports_"
+		"exact\":true,"
+		"\"tcp\":{\"flags\":[\"SYN\"],\"window\":{\"min\":2048,\"max\":3072}},\"ttl\":{"
+		"\"min\":63,"
+		"\"max\":64}}},\"destination\":{\"port\":80,\"ip\":\"10.9.9.9\"},\"source\":{"
+		"\"ip\":\"10.0.0.1\"}}",
+		buf);
+	nflog_summary_fields_text(&s, &ulogd, buf, sizeof(buf), &complete);
+	CHECK_STR("ulogd fields",
+		  "{\"timestamp\":\"2023-11-14T22:13:20.002000+0000\",\"raw.pktcount\":2,"
+		  "\"oob.prefix\":\"drop "
+		  "\",\"action\":\"blocked\",\"ip.protocol\":6,\"dest_port\":80,"
+		  "\"src_ip\":\"10.0.0.1\",\"dest_ip\":\"10.9.9.9\",\"sum.bytes\":80,\"flow.start."
+		  "sec\":1700000000,"
+		  "\"flow.start.usec\":1000,\"flow.end.sec\":1700000000,\"flow.end.usec\":2000,"
+		  "\"sum.interval\":10,\"sum.overflow\":0,\"sum.sport_count\":2,\"sum.sport_count_"
+		  "exact\":1,"
+		  "\"sum.tcp_flags\":[\"SYN\"],\"sum.window_min\":2048,\"sum.window_max\":3072,"
+		  "\"sum.ttl_min\":63,\"sum.ttl_max\":64}",
+		  buf);
+
+	struct seen o = {0};
+	format(SUM_K_DADDR | SUM_K_DPORT, &o);
+	struct nflog_summary nosrc = {&o.s[0].key, NULL, &o.s[0].st, SUM_K_DADDR | SUM_K_DPORT,
+				      7,	   10};
+	nflog_summary_text(&nosrc, buf, sizeof(buf));
+	CHECK_STR("a key without source and protocol",
+		  "SUMMARY PACKETS=2 BYTES=80 DST=10.9.9.9 DPT=80 "
+		  "FIRST=2023-11-14T22:13:20.001000Z LAST=2023-11-14T22:13:20.002000Z ",
+		  buf);
+	nflog_summary_fields_text(&nosrc, &ecs, buf, sizeof(buf), &complete);
+	CHECK_STR(
+		"its ECS fields: distinct sources",
+		"{\"@timestamp\":\"2023-11-14T22:13:20.002000Z\",\"ecs\":{\"version\":\"8.11.0\"},"
+		"\"event\":{\"kind\":\"event\",\"category\":[\"network\"],\"type\":[\"connection\","
+		"\"denied\"],\"module\":\"netfilter\",\"dataset\":\"netfilter.nflog\",\"action\":"
+		"\"drop\","
+		"\"start\":\"2023-11-14T22:13:20.001000Z\",\"end\":\"2023-11-14T22:13:20.002000Z\","
+		"\"duration\":1000000},\"network\":{\"packets\":2,\"type\":\"ipv4\",\"bytes\":80},"
+		"\"netfilter\":{\"group\":7,\"summary\":{\"interval\":10,\"overflow\":false,"
+		"\"source_ports\":2,\"source_ports_exact\":true,\"sources\":1,\"sources_exact\":"
+		"true,"
+		"\"tcp\":{\"flags\":[\"SYN\"],\"window\":{\"min\":2048,\"max\":3072}},\"ttl\":{"
+		"\"min\":63,"
+		"\"max\":64}}},\"destination\":{\"port\":80,\"ip\":\"10.9.9.9\"}}",
+		buf);
+	struct nflog_summary ov = {NULL, NULL, &o.s[0].st, SUM_K_DEFAULT, 7, 10};
+	nflog_summary_text(&ov, buf, sizeof(buf));
+	CHECK_STR("the overflow line",
+		  "SUMMARY OVERFLOW PACKETS=2 BYTES=80 "
+		  "FIRST=2023-11-14T22:13:20.001000Z LAST=2023-11-14T22:13:20.002000Z ",
+		  buf);
+}
+
 int main(void)
 {
+	setenv("TZ", "UTC", 1);
 	RUN(test_below_threshold_logs_everything);
 	RUN(test_enter_and_leave);
 	RUN(test_second_boundary);
@@ -405,5 +510,6 @@ int main(void)
 	RUN(test_prefixes);
 	RUN(test_bad_config);
 	RUN(test_random_against_reference);
+	RUN(test_message);
 	UNIT_EXIT();
 }
