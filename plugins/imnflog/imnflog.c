@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -50,6 +51,7 @@
 #include "nflog-fields.h"
 #include "nflog-record.h"
 #include "nflog-sock.h"
+#include "nflog-summary-msg.h"
 #include "nflog-text.h"
 #include "rcvbuf.h"
 #include "spool.h"
@@ -87,6 +89,12 @@ struct instanceConf_s {
 	struct je_fields fields; /* the $! tree: all, none or some fields */
 	int rl_interval, rl_burst;
 	char rl_name[16];
+	/* flood summaries (summary.*, nflog-summary.h): off while the
+	 * threshold is 0 */
+	struct sum_config sum_cfg;
+	char *sum_keynames; /* "a,b," of summary.key, until the schema is known */
+	uchar *sum_rsname;
+	ruleset_t *sum_ruleset;
 	/* runtime */
 	bool active;
 	struct nflog_sock sock;
@@ -94,6 +102,7 @@ struct instanceConf_s {
 	bool have_seq, have_gseq;
 	uint32_t last_seq;
 	ratelimit_t *ratelimiter;
+	struct sum_table *summary;
 	multi_submit_t multisub;
 	smsg_t *batch[BATCH_MAX];
 	statsobj_t *stats;
@@ -108,6 +117,7 @@ struct instanceConf_s {
 	STATSCOUNTER_DEF(ctrForeign, mutCtrForeign)
 	STATSCOUNTER_DEF(ctrBlockedMs, mutCtrBlockedMs)
 	STATSCOUNTER_DEF(ctrJsonCut, mutCtrJsonCut)
+	intctr_t ctrSumPackets, ctrSumEmitted, ctrSumKeys, ctrSumOverflow; /* the table's */
 	struct im_stop stop;		       /* what a stop read and could not read */
 	struct nl_rx_drops drops;	       /* of the group socket */
 	uint64_t foreign_seen, truncated_seen; /* what the counters hold already */
@@ -152,6 +162,11 @@ static struct cnfparamdescr inppdescr[] = {
 	{"ratelimit.burst", eCmdHdlrPositiveInt, 0},
 	{"community_id", eCmdHdlrBinary, 0},
 	{"community_id.seed", eCmdHdlrNonNegInt, 0},
+	{"summary.threshold", eCmdHdlrNonNegInt, 0},
+	{"summary.interval", eCmdHdlrPositiveInt, 0},
+	{"summary.key", eCmdHdlrArray, 0},
+	{"summary.maxkeys", eCmdHdlrPositiveInt, 0},
+	{"summary.ruleset", eCmdHdlrString, 0},
 };
 static struct cnfparamblk inppblk = {CNFPARAMBLK_VERSION,
 				     sizeof(inppdescr) / sizeof(struct cnfparamdescr), inppdescr};
@@ -203,6 +218,46 @@ static void inst_defaults(instanceConf_t *inst)
 	inst->cfg.flags = NFULNL_CFG_F_SEQ;
 	inst->rl_interval = 0;
 	inst->rl_burst = 10000;
+	inst->sum_cfg.interval_ms = 10000;
+	inst->sum_cfg.maxkeys = SUM_MAXKEYS_DEFAULT;
+	inst->sum_cfg.keymask = SUM_K_DEFAULT;
+}
+
+/* summary.key: the names, resolved once the schema is known */
+static rsRetVal add_keyname(void *ctx, const char *w)
+{
+	instanceConf_t *inst = ctx;
+	size_t have = inst->sum_keynames ? strlen(inst->sum_keynames) : 0;
+	char *n = realloc(inst->sum_keynames, have + strlen(w) + 2);
+
+	if (n == NULL)
+		return RS_RET_OUT_OF_MEMORY;
+	snprintf(n + have, strlen(w) + 2, "%s,", w);
+	inst->sum_keynames = n;
+	return RS_RET_OK;
+}
+
+static rsRetVal resolve_keynames(instanceConf_t *inst)
+{
+	char *save = NULL, names[256];
+	unsigned bit;
+
+	if (!inst->sum_keynames)
+		return RS_RET_OK;
+	inst->sum_cfg.keymask = 0;
+	for (char *w = strtok_r(inst->sum_keynames, ",", &save); w;
+	     w = strtok_r(NULL, ",", &save)) {
+		if ((bit = nflog_summary_key_bit(inst->opts.schema, w)) == 0) {
+			nflog_summary_key_names(inst->opts.schema, names, sizeof(names));
+			parser_errmsg("imnflog: summary.key: '%s' is no key field in schema '%s'; "
+				      "use %s",
+				      w, inst->opts.schema == NF_SCHEMA_ECS ? "ecs" : "ulogd",
+				      names);
+			return RS_RET_PARAM_ERROR;
+		}
+		inst->sum_cfg.keymask |= bit;
+	}
+	return RS_RET_OK;
 }
 
 static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfparamvals *v)
@@ -289,6 +344,25 @@ static rsRetVal apply_param(instanceConf_t *inst, const char *name, struct cnfpa
 		inst->opts.community_id = v->val.d.n != 0;
 	} else if (!strcmp(name, "community_id.seed")) {
 		inst->opts.community_id_seed = (uint16_t)v->val.d.n;
+	} else if (!strcmp(name, "summary.threshold")) {
+		inst->sum_cfg.threshold =
+			v->val.d.n > UINT32_MAX ? UINT32_MAX : (uint32_t)v->val.d.n;
+	} else if (!strcmp(name, "summary.interval")) {
+		if (v->val.d.n > 86400) {
+			parser_errmsg("imnflog: summary.interval %lld s above a day", v->val.d.n);
+			ABORT_FINALIZE(RS_RET_PARAM_ERROR);
+		}
+		inst->sum_cfg.interval_ms = (uint32_t)v->val.d.n * 1000;
+	} else if (!strcmp(name, "summary.key")) {
+		CHKiRet(im_array_words(v->val.d.ar, add_keyname, inst));
+	} else if (!strcmp(name, "summary.maxkeys")) {
+		if (v->val.d.n > (1 << 24)) {
+			parser_errmsg("imnflog: summary.maxkeys %lld above 16777216", v->val.d.n);
+			ABORT_FINALIZE(RS_RET_PARAM_ERROR);
+		}
+		inst->sum_cfg.maxkeys = (uint32_t)v->val.d.n;
+	} else if (!strcmp(name, "summary.ruleset")) {
+		inst->sum_rsname = (uchar *)im_estr_dup(v);
 	}
 finalize_it:
 	free(w);
@@ -303,6 +377,8 @@ static void free_inst(instanceConf_t *inst)
 	free(inst->verdict);
 	free(inst->netns);
 	free(inst->fields.names);
+	free(inst->sum_keynames);
+	free(inst->sum_rsname);
 	free(inst);
 }
 
@@ -319,6 +395,7 @@ BEGINnewInpInst
 			CHKiRet(apply_param(inst, inppblk.descr[i].name, &pvals[i]));
 	}
 	CHKiRet(im_fields_resolve("imnflog", &inst->fields, &nflog_table, inst->opts.schema));
+	CHKiRet(resolve_keynames(inst));
 	inst->opts.select = &inst->fields.sel;
 	inst->opts.device = inst->device
 				    ? inst->device
@@ -381,11 +458,27 @@ static rsRetVal check_inst(modConfData_t *mc, instanceConf_t *inst)
 	return RS_RET_OK;
 }
 
+/* summary.ruleset, as the input's own: one that does not exist is named,
+ * and the summaries go where the packets go. */
+static void check_summary_ruleset(modConfData_t *mc, instanceConf_t *inst)
+{
+	if (!inst->sum_rsname)
+		return;
+	if (ruleset.GetRuleset(mc->pConf, &inst->sum_ruleset, inst->sum_rsname) != RS_RET_OK) {
+		LogError(0, RS_RET_RULESET_NOT_FOUND,
+			 "imnflog: summary.ruleset '%s' for group %d not found - summaries go to "
+			 "the input's ruleset",
+			 inst->sum_rsname, inst->group);
+		inst->sum_ruleset = NULL;
+	}
+}
+
 BEGINcheckCnf
 	instanceConf_t *inst;
 	CODESTARTcheckCnf
 	for (inst = pModConf->root; inst != NULL; inst = inst->next) {
 		std_checkRuleset(pModConf, inst);
+		check_summary_ruleset(pModConf, inst);
 		CHKiRet(check_inst(pModConf, inst));
 	}
 	if (pModConf->root == NULL) {
@@ -479,10 +572,41 @@ static rsRetVal setup_stats(instanceConf_t *inst)
 	CHKiRet(im_add_counter(inst->stats, "submit.blocked.ms", &inst->ctrBlockedMs));
 	STATSCOUNTER_INIT(inst->ctrJsonCut, inst->mutCtrJsonCut);
 	CHKiRet(im_add_counter(inst->stats, "msg.json.cut", &inst->ctrJsonCut));
+	if (inst->summary) {
+		CHKiRet(im_add_counter(inst->stats, "summary.packets", &inst->ctrSumPackets));
+		CHKiRet(im_add_counter(inst->stats, "summary.emitted", &inst->ctrSumEmitted));
+		CHKiRet(im_add_counter(inst->stats, "summary.keys", &inst->ctrSumKeys));
+		CHKiRet(im_add_counter(inst->stats, "summary.overflow", &inst->ctrSumOverflow));
+	}
 
 	CHKiRet(statsobj.ConstructFinalize(inst->stats));
 finalize_it:
 	RETiRet;
+}
+
+static void summary_emit(const struct sum_key *key, const char *prefix, const struct sum_stats *st,
+			 void *ctx);
+
+/* The aggregator of an input with summary.threshold, its hash seeded from
+ * the kernel's random source so keys an attacker picks do not collide. */
+static rsRetVal open_summary(instanceConf_t *inst)
+{
+	if (!inst->sum_cfg.threshold)
+		return RS_RET_OK;
+	inst->sum_cfg.emit = summary_emit;
+	inst->sum_cfg.ctx = inst;
+	if (getrandom(&inst->sum_cfg.seed, sizeof(inst->sum_cfg.seed), GRND_NONBLOCK) !=
+	    sizeof(inst->sum_cfg.seed))
+		inst->sum_cfg.seed = (uint64_t)nl_mono_ms() ^ (uint64_t)getpid() << 32;
+	inst->summary = sum_table_new(&inst->sum_cfg);
+	if (inst->summary == NULL) {
+		LogError(errno, RS_RET_OUT_OF_MEMORY,
+			 "imnflog: group %d: no memory for summary.maxkeys %u (%zu bytes)",
+			 inst->group, inst->sum_cfg.maxkeys,
+			 sum_table_bytes(inst->sum_cfg.maxkeys));
+		return RS_RET_OUT_OF_MEMORY;
+	}
+	return RS_RET_OK;
 }
 
 BEGINactivateCnf
@@ -502,6 +626,7 @@ BEGINactivateCnf
 		inst->multisub.maxElem = BATCH_MAX;
 		inst->multisub.nElem = 0;
 		inst->multisub.ppMsgs = inst->batch;
+		CHKiRet(open_summary(inst));
 		CHKiRet(setup_stats(inst));
 	}
 	CHKmalloc(readbuf = malloc(READ_BUF_SIZE));
@@ -523,6 +648,7 @@ BEGINfreeCnf
 			statsobj.Destruct(&del->stats);
 		if (del->ratelimiter)
 			ratelimitDestruct(del->ratelimiter);
+		sum_table_free(del->summary);
 		free_inst(del);
 	}
 	free(readbuf);
@@ -581,6 +707,78 @@ static rsRetVal build_msg(instanceConf_t *inst, struct nflog_work *w, smsg_t **p
 	return im_build_msg(&m, ppMsg);
 }
 
+static void add_msg(instanceConf_t *inst, smsg_t *pMsg)
+{
+	inst->multisub.ppMsgs[inst->multisub.nElem++] = pMsg;
+	if (inst->multisub.nElem == inst->multisub.maxElem)
+		submit(inst);
+}
+
+/* A summary the aggregator hands over (a sum_emit_fn): one message, msgid
+ * nflog-summary, to summary.ruleset or the input's ruleset; its tree holds
+ * all its fields whatever "fields" selects of a packet's. */
+static void summary_emit(const struct sum_key *key, const char *prefix, const struct sum_stats *st,
+			 void *ctx)
+{
+	instanceConf_t *inst = ctx;
+	struct nflog_summary s = {key,
+				  prefix,
+				  st,
+				  inst->sum_cfg.keymask,
+				  (uint16_t)inst->group,
+				  inst->sum_cfg.interval_ms / 1000};
+	struct nflog_opts o = inst->opts;
+	struct timeval tv = {(time_t)(st->last_us / 1000000), (suseconds_t)(st->last_us % 1000000)};
+	char text[IM_MSG_MAX];
+	bool complete = true;
+	smsg_t *pMsg;
+	struct im_msgspec m = {&tv,
+			       text,
+			       0,
+			       pInputName,
+			       inst->sum_ruleset ? inst->sum_ruleset : inst->pBindRuleset,
+			       inst->tag ? inst->tag : "kernel:",
+			       inst->facility | inst->severity,
+			       NULL,
+			       "nflog-summary"};
+
+	o.select = NULL;
+	if (inst->msg_json)
+		m.len = nflog_summary_fields_text(&s, &o, text, sizeof(text), &complete);
+	else
+		m.len = nflog_summary_text(&s, text, sizeof(text));
+	if (!complete) {
+		STATSCOUNTER_INC(inst->ctrJsonCut, inst->mutCtrJsonCut);
+	}
+	if (!inst->fields.none)
+		m.json = nflog_summary_json(&s, &o);
+	if (im_build_msg(&m, &pMsg) != RS_RET_OK) {
+		STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
+		return;
+	}
+	add_msg(inst, pMsg);
+}
+
+/* The packet is counted into a summary (true), or is to be logged. */
+static bool summarized(instanceConf_t *inst, const struct nflog_work *w)
+{
+	struct sum_pkt p;
+
+	nflog_summary_pkt(w, 0, &p);
+	return sum_offer(inst->summary, &p, (uint64_t)nl_mono_ms()) == SUM_COUNTED;
+}
+
+/* The table's counters into impstats (the input thread's, or the stop's). */
+static void summary_counters(instanceConf_t *inst)
+{
+	const struct sum_counters *c = sum_counters(inst->summary);
+
+	inst->ctrSumPackets = c->summarized;
+	inst->ctrSumEmitted = c->summaries;
+	inst->ctrSumKeys = c->in_summary;
+	inst->ctrSumOverflow = c->overflow;
+}
+
 static void handle_packet(instanceConf_t *inst, const struct nlmsghdr *nlh,
 			  const struct timeval *now)
 {
@@ -596,6 +794,8 @@ static void handle_packet(instanceConf_t *inst, const struct nlmsghdr *nlh,
 		STATSCOUNTER_INC(inst->ctrDecodeErrors, inst->mutCtrDecodeErrors);
 	}
 	track_seq(inst, &w.meta);
+	if (inst->summary && summarized(inst, &w))
+		return;
 	if (!im_within_ratelimit(inst->ratelimiter, inst->rl_interval > 0, inst->rl_name)) {
 		STATSCOUNTER_INC(inst->ctrRateLimited, inst->mutCtrRateLimited);
 		return;
@@ -604,10 +804,8 @@ static void handle_packet(instanceConf_t *inst, const struct nlmsghdr *nlh,
 		STATSCOUNTER_INC(inst->ctrNlErrors, inst->mutCtrNlErrors);
 		return;
 	}
-	inst->multisub.ppMsgs[inst->multisub.nElem++] = pMsg;
 	STATSCOUNTER_INC(inst->ctrSubmitted, inst->mutCtrSubmitted);
-	if (inst->multisub.nElem == inst->multisub.maxElem)
-		submit(inst);
+	add_msg(inst, pMsg);
 }
 
 struct datagram {
@@ -771,6 +969,10 @@ static void stop_log(void)
 		if (!inst->active || runModConf->stopping == IM_STOP_RUNNING)
 			continue;
 		spool_replay(&inst->stop.spool, handle_datagram, inst);
+		if (inst->summary) {
+			sum_flush(inst->summary, (uint64_t)nl_mono_ms());
+			summary_counters(inst);
+		}
 		submit(inst);
 		snprintf(name, sizeof(name), "imnflog: group %d", inst->group);
 		if (inst->stop.end != SPOOL_EMPTY)
@@ -795,6 +997,32 @@ static int build_pollset(struct pollfd *pfd, instanceConf_t **owner, int max)
 	return n;
 }
 
+static void read_ready(const struct pollfd *pfd, instanceConf_t **owner, int n)
+{
+	/* interface changes first, so names of new interfaces resolve */
+	for (int i = 1; i < n; i += 2)
+		if (pfd[i].revents)
+			ifcache_process(&owner[i]->ifc);
+	for (int i = 0; i < n; i += 2) {
+		if (pfd[i].revents)
+			drain(owner[i]);
+		count_drops(owner[i]);
+	}
+}
+
+/* Summaries whose interval ended (at most once a second does work), from
+ * the input thread after each poll, at least every POLL_MS. */
+static void tick_summaries(void)
+{
+	for (instanceConf_t *inst = runModConf->root; inst; inst = inst->next) {
+		if (!inst->active || !inst->summary)
+			continue;
+		sum_tick(inst->summary, (uint64_t)nl_mono_ms());
+		submit(inst);
+		summary_counters(inst);
+	}
+}
+
 BEGINrunInput
 	struct pollfd pfd[256];
 	instanceConf_t *owner[256];
@@ -802,17 +1030,11 @@ BEGINrunInput
 	CODESTARTrunInput
 	n = build_pollset(pfd, owner, 256);
 	while (glbl.GetGlobalInputTermState() == 0) {
-		if (poll(pfd, (nfds_t)n, POLL_MS) <= 0)
-			continue; /* timeout, or EINTR from SIGTTIN at shutdown */
-		/* interface changes first, so names of new interfaces resolve */
-		for (int i = 1; i < n; i += 2)
-			if (pfd[i].revents)
-				ifcache_process(&owner[i]->ifc);
-		for (int i = 0; i < n; i += 2) {
-			if (pfd[i].revents)
-				drain(owner[i]);
-			count_drops(owner[i]);
-		}
+		/* a timeout, or EINTR from SIGTTIN at shutdown, reads nothing
+		 * but the summaries' clock still runs */
+		if (poll(pfd, (nfds_t)n, POLL_MS) > 0)
+			read_ready(pfd, owner, n);
+		tick_summaries();
 	}
 	stop_read();
 ENDrunInput

@@ -30,6 +30,44 @@ static bool verdict_allows(const char *v)
 	return strcmp(v, "accept") == 0 || strcmp(v, "allow") == 0 || strcmp(v, "allowed") == 0;
 }
 
+/* A key field by the packet field that holds it */
+static const struct {
+	enum nflog_field field;
+	unsigned bit;
+} key_fields[] = {
+	{NFF_OOB_PREFIX, SUM_K_PREFIX}, {NFF_ACTION, SUM_K_VERDICT},
+	{NFF_SRC_IP, SUM_K_SADDR},	{NFF_DEST_IP, SUM_K_DADDR},
+	{NFF_IP_PROTOCOL, SUM_K_PROTO}, {NFF_TRANSPORT, SUM_K_PROTO},
+	{NFF_SRC_PORT, SUM_K_SPORT},	{NFF_DEST_PORT, SUM_K_DPORT},
+};
+
+unsigned nflog_summary_key_bit(enum nf_schema schema, const char *name)
+{
+	for (size_t i = 0; i < sizeof(key_fields) / sizeof(key_fields[0]); i++) {
+		const char *key = nflog_fields[key_fields[i].field].key[schema];
+
+		if (key && strcmp(key, name) == 0)
+			return key_fields[i].bit;
+	}
+	return 0;
+}
+
+void nflog_summary_key_names(enum nf_schema schema, char *buf, size_t size)
+{
+	struct strbuf sb;
+
+	sb_init(&sb, buf, size);
+	for (size_t i = 0; i < sizeof(key_fields) / sizeof(key_fields[0]); i++) {
+		const char *key = nflog_fields[key_fields[i].field].key[schema];
+
+		if (!key)
+			continue;
+		if (sb.len)
+			sb_puts(&sb, ", ");
+		sb_puts(&sb, key);
+	}
+}
+
 void nflog_summary_pkt(const struct nflog_work *w, uint8_t verdict, struct sum_pkt *p)
 {
 	const struct nfd_l3 *l3 = &w->pkt.l3;

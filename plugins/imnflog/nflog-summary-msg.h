@@ -28,6 +28,12 @@ struct nflog_summary {
  * limit. verdict is the input's code for its verdict. */
 void nflog_summary_pkt(const struct nflog_work *w, uint8_t verdict, struct sum_pkt *p);
 
+/* The SUM_K_* bit of a summary.key name, in schema's spelling (the field
+ * table's: "source.ip" or "src_ip"), 0 for a name that is none. */
+unsigned nflog_summary_key_bit(enum nf_schema schema, const char *name);
+/* The names summary.key takes in schema, comma-separated, into buf. */
+void nflog_summary_key_names(enum nf_schema schema, char *buf, size_t size);
+
 /* The $! object; NULL only on allocation failure. */
 struct fjson_object *nflog_summary_json(const struct nflog_summary *s, const struct nflog_opts *o);
 /* The same fields as JSON text (what $!all-json-plain renders of it). */

@@ -52,11 +52,12 @@ print(v)
 PY
 }
 
-# send_numbered FROM TO PROGRESS: from namespace A of two_hosts, TCP SYNs
-# to B's port 9 with the numbers FROM..TO-1 as sequence, 5,000 a second;
-# the file PROGRESS holds the next number to send
+# send_numbered FROM TO PROGRESS [RATE [PORT]]: from namespace A of
+# two_hosts, TCP SYNs to B's port PORT (9) with the numbers FROM..TO-1 as
+# sequence, RATE (5,000) a second; the file PROGRESS holds the next number
+# to send
 send_numbered() {
-	nsx A /usr/bin/python3 - "$1" "$2" "$3" <<'PY'
+	nsx A /usr/bin/python3 - "$1" "$2" "$3" "${4:-5000}" "${5:-9}" <<'PY'
 import os, socket, struct, sys, time
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
 s.bind(("a0", 0))
@@ -69,11 +70,13 @@ ip[10:12] = struct.pack("!H", ~c & 0xffff)
 start = time.monotonic()
 first, last = int(sys.argv[1]), int(sys.argv[2])
 progress = os.open(sys.argv[3], os.O_WRONLY | os.O_CREAT, 0o644)
+rate, port = int(sys.argv[4]), int(sys.argv[5])
+step = max(1, rate // 10)
 for n in range(first, last):
-    s.send(eth + ip + struct.pack("!HHIIBBHHH", 40000, 9, n, 0, 0x50, 0x02, 1024, 0, 0))
-    if n % 500 == 499:
+    s.send(eth + ip + struct.pack("!HHIIBBHHH", 40000, port, n, 0, 0x50, 0x02, 1024, 0, 0))
+    if (n - first) % step == step - 1:
         os.pwrite(progress, b"%-12d\n" % (n + 1), 0)
-        time.sleep(max(0, start + (n - first + 1) / 5000 - time.monotonic()))
+        time.sleep(max(0, start + (n - first + 1) / rate - time.monotonic()))
 os.pwrite(progress, b"%-12d\n" % last, 0)
 PY
 }

@@ -30,6 +30,9 @@ n1 "unknown schema" 1 'imnflog: schema="xml" is not valid' 'group="1" schema="xm
 n1 "unknown seq mode" 1 'imnflog: seq="all" is not valid' 'group="1" seq="all"'
 n1 "unknown text flag" 1 "imnflog: text.flags value 'tcpsq' unknown; use tcpseq, tcpopt, ipopt, uid, macdecode or all" 'group="1" text.flags="tcpsq"'
 n1 "nlbufsiz above the kernel limit" 1 "imnflog: nlbufsiz 1048576 above the kernel maximum 131072" 'group="1" nlbufsiz="1m"'
+n1 "summary.key: a name of the other schema" 1 "imnflog: summary.key: 'src_ip' is no key field in schema 'ecs'; use rule.name, event.action, source.ip, destination.ip, network.iana_number, network.transport, source.port, destination.port" 'group="1" summary.threshold="10" summary.key=["source.ip","src_ip"]'
+n1 "summary.key in the ulogd schema" 0 "" 'group="1" schema="ulogd" summary.threshold="10" summary.key="src_ip, dest_port"'
+n1 "summary.interval above a day" 1 "imnflog: summary.interval 86401 s above a day" 'group="1" summary.threshold="10" summary.interval="86401"'
 n1 "missing namespace" 1 "imnflog: group 1: network namespace 'no-such-ns' not found at /run/netns/no-such-ns" 'group="1" netns="no-such-ns"'
 cat > "$W/n1.conf" <<CONF
 module(load="imnflog")

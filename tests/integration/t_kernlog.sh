@@ -60,6 +60,12 @@ expect_eq "fail2ban-regex: the nft-drop lines match, the telnet one does not" "L
 expect_eq "fail2ban-regex: the failing addresses, IPv4 and IPv6" \
   "10.200.0.1 10.200.0.1 10.200.0.1 10.200.0.1 10.200.0.1 fd00:200::1 fd00:200::1 fd00:200::1" \
   "$(f2b -o ip | tr '\n' ' ' | sed 's/ $//')"
+# a flood summary line (imnflog summary.*, its format tested by t_summary)
+# is not a failure: the flooding source's first packets are lines and count
+sed -n '1s/nft-drop: .*/nft-drop: SUMMARY PACKETS=5000 BYTES=200000 SRC=10.200.0.9 DST=10.200.0.2 PROTO=TCP DPT=22 FIRST=2026-12-08T00:00:00.000001Z LAST=2026-12-08T00:00:01.000001Z /p' \
+	"$W/log/netfilter/firewall.log" | cat "$W/log/netfilter/firewall.log" - > "$W/with-summary.log"
+expect_eq "fail2ban-regex: a summary line is not a failure" "Lines: 10 lines, 0 ignored, 8 matched, 2 missed" \
+  "$(fail2ban-regex "$W/with-summary.log" "$W/fail2ban/filter.d/netfilter-drop.conf" 2>&1 | grep '^Lines:')"
 cp "$W/log/netfilter/firewall.log" "$W/firewall-rfc3339.log"
 
 run examples/20-imnflog-kernlog-rfc3164.conf

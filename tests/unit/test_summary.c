@@ -496,6 +496,28 @@ static void test_message(void)
 		  buf);
 }
 
+static void test_key_names(void)
+{
+	char names[256];
+
+	CHECK_EQ("ECS source.ip", SUM_K_SADDR, nflog_summary_key_bit(NF_SCHEMA_ECS, "source.ip"));
+	CHECK_EQ("ECS network.transport", SUM_K_PROTO,
+		 nflog_summary_key_bit(NF_SCHEMA_ECS, "network.transport"));
+	CHECK_EQ("ulogd dest_port", SUM_K_DPORT,
+		 nflog_summary_key_bit(NF_SCHEMA_ULOGD, "dest_port"));
+	CHECK_EQ("ulogd spelling in ECS: none", 0, nflog_summary_key_bit(NF_SCHEMA_ECS, "src_ip"));
+	CHECK_EQ("a packet field that is no key field", 0,
+		 nflog_summary_key_bit(NF_SCHEMA_ECS, "netfilter.tcp.seq"));
+	nflog_summary_key_names(NF_SCHEMA_ECS, names, sizeof(names));
+	CHECK_STR("ECS names",
+		  "rule.name, event.action, source.ip, destination.ip, network.iana_number, "
+		  "network.transport, source.port, destination.port",
+		  names);
+	nflog_summary_key_names(NF_SCHEMA_ULOGD, names, sizeof(names));
+	CHECK_STR("ulogd names",
+		  "oob.prefix, action, src_ip, dest_ip, ip.protocol, src_port, dest_port", names);
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
@@ -511,5 +533,6 @@ int main(void)
 	RUN(test_bad_config);
 	RUN(test_random_against_reference);
 	RUN(test_message);
+	RUN(test_key_names);
 	UNIT_EXIT();
 }
