@@ -34,7 +34,7 @@ enum sum_keyfield {
 #define SUM_K_DEFAULT                                                                              \
 	(SUM_K_PREFIX | SUM_K_VERDICT | SUM_K_SADDR | SUM_K_DADDR | SUM_K_PROTO | SUM_K_DPORT)
 
-#define SUM_MAXKEYS_DEFAULT 32768 /* about 16 MiB: sum_table_bytes */
+#define SUM_MAXKEYS_DEFAULT 32768 /* 13.2 MiB: sum_table_bytes */
 #define SUM_PREFIX_MAX	    128	  /* NF_LOG_PREFIXLEN: the kernel's longest prefix, NUL included */
 #define SUM_PREFIXES	    256	  /* distinct prefixes per table */
 
