@@ -39,13 +39,13 @@ static bool verdict_allows(const char *v)
 	return strcmp(v, "accept") == 0 || strcmp(v, "allow") == 0 || strcmp(v, "allowed") == 0;
 }
 
-static void emit_header(struct jemit *e, const struct nflog_record *r, const struct nflog_opts *o)
+void nflog_emit_header(struct jemit *e, const struct timeval *tv, const struct nflog_opts *o)
 {
 	static const char *const category[] = {"network"};
 	const char *type[2] = {"connection", NULL};
 	size_t ntype = 1;
 
-	je_timestamp(e, NFF_TIMESTAMP, &r->tv, true);
+	je_timestamp(e, NFF_TIMESTAMP, tv, true);
 	if (o->device)
 		je_str(e, NFF_DVC, o->device);
 	je_str(e, NFF_ECS_VERSION, "8.11.0");
@@ -56,6 +56,15 @@ static void emit_header(struct jemit *e, const struct nflog_record *r, const str
 	je_list(e, NFF_EVENT_TYPE, type, ntype);
 	je_str(e, NFF_EVENT_MODULE, "netfilter");
 	je_str(e, NFF_EVENT_DATASET, "netfilter.nflog");
+}
+
+void nflog_emit_action(struct jemit *e, const struct nflog_opts *o)
+{
+	if (o->verdict)
+		je_str(e, NFF_ACTION,
+		       e->schema == NF_SCHEMA_ECS
+			       ? o->verdict
+			       : (verdict_allows(o->verdict) ? "allowed" : "blocked"));
 }
 
 static void emit_meta(struct jemit *e, const struct nflog_record *r, const struct nflog_opts *o)
@@ -92,11 +101,7 @@ static void emit_meta(struct jemit *e, const struct nflog_record *r, const struc
 	 * its JSON boolean_label turns it into "action" */
 	if (o->has_label || (e->schema == NF_SCHEMA_ULOGD && !o->verdict))
 		je_int(e, NFF_RAW_LABEL, o->label);
-	if (o->verdict)
-		je_str(e, NFF_ACTION,
-		       e->schema == NF_SCHEMA_ECS
-			       ? o->verdict
-			       : (verdict_allows(o->verdict) ? "allowed" : "blocked"));
+	nflog_emit_action(e, o);
 	/* ulogd2's HWHDR: ARPHRD_VOID when only the source address came */
 	if (m->has & NFM_HWHEADER)
 		je_int(e, NFF_RAW_TYPE, m->hwtype);
@@ -474,7 +479,7 @@ static void emit_all(struct jemit *e, const struct nflog_record *r, const struct
 {
 	const struct nfd_l3 *l3 = &r->pkt->l3;
 
-	emit_header(e, r, o);
+	nflog_emit_header(e, &r->tv, o);
 	emit_meta(e, r, o);
 	emit_network(e, r, o);
 	if (l3->hdr_ok && l3->kind == NFD_L3_IPV4)

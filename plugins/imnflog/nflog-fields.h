@@ -33,6 +33,12 @@ struct nflog_opts {
 	uint16_t community_id_seed;
 };
 
+/* What every record begins with (@timestamp or timestamp, observer,
+ * ecs.version, event.kind/category/type/module/dataset), and the verdict's
+ * label (event.action or action): shared by packets and flood summaries. */
+void nflog_emit_header(struct jemit *e, const struct timeval *tv, const struct nflog_opts *o);
+void nflog_emit_action(struct jemit *e, const struct nflog_opts *o);
+
 /* Builds the $! object for one record. Returns NULL only on allocation failure. */
 struct fjson_object *nflog_fields_json(const struct nflog_record *r, const struct nflog_opts *o);
 /* The same fields as JSON text, what $!all-json-plain renders of that

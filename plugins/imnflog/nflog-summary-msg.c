@@ -25,11 +25,6 @@ static struct timeval tv_of(uint64_t us)
 	return tv;
 }
 
-static bool verdict_allows(const char *v)
-{
-	return strcmp(v, "accept") == 0 || strcmp(v, "allow") == 0 || strcmp(v, "allowed") == 0;
-}
-
 /* A key field by the packet field that holds it */
 static const struct {
 	enum nflog_field field;
@@ -106,30 +101,13 @@ void nflog_summary_pkt(const struct nflog_work *w, uint8_t verdict, struct sum_p
 
 static void emit_header(struct jemit *e, const struct nflog_summary *s, const struct nflog_opts *o)
 {
-	static const char *const category[] = {"network"};
-	const char *type[2] = {"connection", NULL};
-	size_t ntype = 1;
 	struct timeval last = tv_of(s->st->last_us);
 
-	je_timestamp(e, NFF_TIMESTAMP, &last, true);
-	if (o->device)
-		je_str(e, NFF_DVC, o->device);
-	je_str(e, NFF_ECS_VERSION, "8.11.0");
-	je_str(e, NFF_EVENT_KIND, "event");
-	je_list(e, NFF_EVENT_CATEGORY, category, 1);
-	if (o->verdict)
-		type[ntype++] = verdict_allows(o->verdict) ? "allowed" : "denied";
-	je_list(e, NFF_EVENT_TYPE, type, ntype);
-	je_str(e, NFF_EVENT_MODULE, "netfilter");
-	je_str(e, NFF_EVENT_DATASET, "netfilter.nflog");
+	nflog_emit_header(e, &last, o);
 	je_uint(e, NFF_RAW_PKTCOUNT, s->st->packets);
 	if (has(s, SUM_K_PREFIX) && (e->schema == NF_SCHEMA_ULOGD || s->prefix))
 		je_str(e, NFF_OOB_PREFIX, s->prefix ? s->prefix : "");
-	if (o->verdict)
-		je_str(e, NFF_ACTION,
-		       e->schema == NF_SCHEMA_ECS
-			       ? o->verdict
-			       : (verdict_allows(o->verdict) ? "allowed" : "blocked"));
+	nflog_emit_action(e, o);
 	je_int(e, NFF_GROUP, s->group);
 }
 
